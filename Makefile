@@ -1,0 +1,70 @@
+# kite: top-level build. The two commands a user needs:
+#   make cosim   build everything (installing missing Debian packages) and run the co-simulation
+#   make test    build everything and run every test; ends with `N passed, N failed`
+# Other targets: make help
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(TOP)/build
+export TOP BUILD
+
+KDIR := $(BUILD)/uml/linux-source-6.1
+KERNEL := $(KDIR)/linux
+ROOTFS := $(BUILD)/rootfs/base.cpio
+SCRIPT ?= $(TOP)/sw-tests/smoke.sh
+WAVES ?= 0
+
+.DEFAULT_GOAL := help
+
+include $(TOP)/rtl/rtl.mk
+include $(TOP)/sim/sim.mk
+
+.PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test bench clean distclean
+
+help:
+	@echo "kite: FPGA USB 2.0 host controller, Linux driver and co-simulation"
+	@echo ""
+	@echo "  make cosim                 build everything and run the co-simulation smoke test"
+	@echo "  make cosim SCRIPT=<file>   run <file> as root inside the guest instead"
+	@echo "  make cosim WAVES=1         also write build/cosim/<name>/waves.fst (GTKWave)"
+	@echo "  make test                  run all tests (RTL, bridge, driver checks, co-simulation)"
+	@echo "  make bench                 run the benchmarks, write build/bench/results.md"
+	@echo "  make regs                  regenerate SV package, C header and docs from rtl/regs/"
+	@echo "  make kernel | sim | driver | rootfs   build one part"
+
+# Missing Debian packages are installed first; this does nothing when all are present.
+deps:
+	@$(TOP)/scripts/install-deps.sh
+
+kernel: deps
+	@$(TOP)/scripts/build-kernel.sh $(BUILD)
+
+# The driver modules, built out of tree against the co-simulation kernel.
+DRIVER_MODULES := $(TOP)/driver/kite-core.ko $(TOP)/driver/kite-pci.ko
+driver: kernel
+	$(MAKE) -C $(KDIR) ARCH=um M=$(TOP)/driver modules
+
+driver-check: kernel
+	@KDIR=$(KDIR) $(TOP)/driver/check.sh
+
+rootfs: driver
+	@mkdir -p $(dir $(ROOTFS))
+	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES)
+
+cosim-build: deps kernel sim rootfs
+
+cosim: cosim-build
+	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) \
+		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst)
+
+test: cosim-build
+	@$(TOP)/scripts/run-tests.sh
+
+bench: cosim-build
+	@$(TOP)/scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD)/sim $(BUILD)/model $(BUILD)/rtl $(BUILD)/rootfs $(BUILD)/cosim $(BUILD)/bench
+	-$(MAKE) -C $(TOP)/driver clean >/dev/null 2>&1
+
+# Also drops the cached kernel build (minutes to rebuild).
+distclean: clean
+	rm -rf $(BUILD)

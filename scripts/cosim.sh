@@ -1,0 +1,152 @@
+#!/bin/bash
+# Run one co-simulation: start kite-sim (the Verilated controller behind a vhost-user virt-pci
+# bridge), boot the User-Mode Linux kernel against it with the project's initramfs, run one test
+# script inside the guest as root, shut both sides down and summarise.
+#
+# Usage: scripts/cosim.sh [--script FILE] [--waves FILE.fst] [--name NAME] [--timeout SECONDS]
+# Exit status: the script's exit status inside the guest; 1 if either side died or timed out.
+# The guest's `PASS x` / `FAIL x: why` lines are repeated on stdout for the test runner.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+script=$top/sw-tests/smoke.sh
+waves=""
+name=""
+timeout=${COSIM_TIMEOUT:-900}
+mem=${COSIM_MEM:-384M}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--script) script=$2; shift 2 ;;
+	--waves) waves=$2; shift 2 ;;
+	--name) name=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	*) echo "cosim: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+
+kernel=$build/uml/linux-source-6.1/linux
+sim=$build/sim/kite-sim
+base_initrd=$build/rootfs/base.cpio
+for f in "$kernel" "$sim" "$base_initrd"; do
+	[ -e "$f" ] || { echo "cosim: $f is missing (run 'make cosim' to build everything)" >&2; exit 1; }
+done
+[ -r "$script" ] || { echo "cosim: no such script: $script" >&2; exit 1; }
+script=$(cd "$(dirname "$script")" && pwd)/$(basename "$script")
+[ -n "$name" ] || name=$(basename "$script" .sh)
+
+run=$build/cosim/$name
+rm -rf "$run"
+mkdir -p "$run/stage/kite"
+cp "$script" "$run/stage/kite/run-script"
+# The initramfs is the cached base archive with the script appended as a second cpio member.
+(cd "$run/stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$run/script.cpio"
+cat "$base_initrd" "$run/script.cpio" > "$run/initrd.cpio"
+
+sock=$run/kite.sock
+sim_pid=""
+uml_pid=""
+cleanup() {
+	[ -n "$uml_pid" ] && kill -KILL -- "-$uml_pid" 2>/dev/null
+	[ -n "$sim_pid" ] && kill -TERM "$sim_pid" 2>/dev/null
+	wait 2>/dev/null
+}
+trap cleanup EXIT
+trap 'echo "cosim: interrupted" >&2; exit 130' INT TERM
+
+start=$(date +%s.%N)
+sim_args=(--socket "$sock")
+[ -n "$waves" ] && sim_args+=(--waves "$waves")
+"$sim" "${sim_args[@]}" > "$run/sim.log" 2>&1 &
+sim_pid=$!
+
+# UML must not connect before the simulator listens.
+for _ in $(seq 1 200); do
+	grep -q "listening on" "$run/sim.log" 2>/dev/null && break
+	kill -0 "$sim_pid" 2>/dev/null || break
+	sleep 0.05
+done
+if ! grep -q "listening on" "$run/sim.log" 2>/dev/null; then
+	echo "cosim: kite-sim did not start; its log:" >&2
+	sed 's/^/  /' "$run/sim.log" >&2
+	echo "FAIL cosim-$name: simulator did not start"
+	exit 1
+fi
+
+setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" \
+	"virtio_uml.device=$sock:1234" con0=null,fd:1 con=null \
+	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
+uml_pid=$!
+
+# Wait for the first side to end, or the time limit.
+deadline=$(( $(date +%s) + timeout ))
+why=""
+while :; do
+	if ! kill -0 "$uml_pid" 2>/dev/null; then
+		break
+	fi
+	if ! kill -0 "$sim_pid" 2>/dev/null; then
+		why="kite-sim died while the guest was running (see $run/sim.log)"
+		break
+	fi
+	if [ "$(date +%s)" -ge "$deadline" ]; then
+		why="timed out after ${timeout}s"
+		break
+	fi
+	sleep 0.1
+done
+if [ -n "$why" ]; then
+	kill -KILL -- "-$uml_pid" 2>/dev/null
+fi
+wait "$uml_pid" 2>/dev/null
+uml_pid=""
+
+# The guest is gone: the simulator sees the socket close and exits by itself.
+for _ in $(seq 1 100); do
+	kill -0 "$sim_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$sim_pid" 2>/dev/null; then
+	echo "cosim: kite-sim did not exit after the guest; stopping it" >&2
+	kill -TERM "$sim_pid" 2>/dev/null
+	sleep 1
+	kill -KILL "$sim_pid" 2>/dev/null
+fi
+wait "$sim_pid" 2>/dev/null
+sim_status=$?
+sim_pid=""
+end=$(date +%s.%N)
+
+# --- summary
+results=$(grep -aE '^(PASS|FAIL) ' "$run/console.log" | tr -d '\r')
+npass=$(printf '%s\n' "$results" | grep -c '^PASS ')
+nfail=$(printf '%s\n' "$results" | grep -c '^FAIL ')
+guest_exit=$(grep -a '^KITE-EXIT: ' "$run/console.log" | tail -1 | awk '{print $2}')
+booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | awk '{print $2}')
+
+echo "cosim: script     ${script#"$top"/}"
+[ -n "$results" ] && printf '%s\n' "$results"
+echo "cosim: guest      $npass passed, $nfail failed, exit status ${guest_exit:-none}"
+stats=$(grep -a 'kite-sim: stats' "$run/sim.log" | tail -1 | sed 's/^kite-sim: stats //')
+echo "cosim: bridge     ${stats:-no counters (simulator exit status $sim_status)}"
+printf 'cosim: time       boot to init %ss, wall %.1fs\n' "${booted:-?}" "$(echo "$end - $start" | bc)"
+echo "cosim: logs       ${run#"$top"/}/console.log, ${run#"$top"/}/sim.log"
+[ -n "$waves" ] && echo "cosim: waves      $waves"
+
+if [ -n "$why" ]; then
+	echo "FAIL cosim-$name: $why"
+	tail -20 "$run/console.log" | sed 's/^/  | /'
+	exit 1
+fi
+if [ -z "$guest_exit" ]; then
+	echo "FAIL cosim-$name: the guest stopped without reporting an exit status"
+	tail -30 "$run/console.log" | sed 's/^/  | /'
+	exit 1
+fi
+if [ "$sim_status" -ne 0 ]; then
+	echo "FAIL cosim-$name: kite-sim exited with status $sim_status"
+	tail -10 "$run/sim.log" | sed 's/^/  | /'
+	exit 1
+fi
+exit "$guest_exit"

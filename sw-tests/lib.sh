@@ -1,0 +1,54 @@
+# Helpers for test scripts that run inside the co-simulation guest (sourced by /init and by
+# the scripts in sw-tests/). A check prints `PASS <name>` or `FAIL <name>: <why>`; the host-side
+# runner counts these lines.
+
+KITE_PCI_DEV=${KITE_PCI_DEV:-0000:00:00.0}
+kite_failures=0
+
+pass() {
+	echo "PASS $1"
+}
+
+fail() {
+	name=$1
+	shift
+	echo "FAIL $name: $*"
+	kite_failures=$((kite_failures + 1))
+}
+
+# check NAME CMD...: run CMD, pass or fail NAME by its status.
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
+}
+
+# dmesg_has PATTERN: the kernel log has a line matching the extended regex PATTERN.
+dmesg_has() {
+	dmesg | grep -Eq "$1"
+}
+
+# Load the kite driver modules in dependency order; extra arguments go to kite-core.
+kite_load() {
+	insmod "$KITE_MODULES/kite-core.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"
+}
+
+kite_unload() {
+	rmmod kite-pci && rmmod kite-core
+}
+
+# Interrupts counted for the kite controller so far (sum over CPUs of its /proc/interrupts line).
+kite_irq_count() {
+	awk '/kite/ { n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break; print n; f = 1 }
+	     END { if (!f) print 0 }' /proc/interrupts
+}
+
+# The kernel log is free of DMA-API debug errors, lockdep splats, KASAN reports, WARNs and BUGs.
+kernel_log_clean() {
+	bad=$(dmesg | grep -E 'DMA-API: |WARNING: |BUG: |KASAN|possible circular locking|possible recursive locking|inconsistent lock state|Call Trace' || true)
+	if [ -n "$bad" ]; then
+		echo "$bad" | head -40
+		return 1
+	fi
+	return 0
+}
