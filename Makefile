@@ -38,7 +38,7 @@ kernel: deps
 	@$(TOP)/scripts/build-kernel.sh $(BUILD)
 
 # The driver modules, built out of tree against the co-simulation kernel.
-DRIVER_MODULES := $(TOP)/driver/kite-core.ko $(TOP)/driver/kite-pci.ko
+DRIVER_MODULES := $(TOP)/driver/kite-hcd.ko $(TOP)/driver/kite-pci.ko
 driver: kernel
 	$(MAKE) -C $(KDIR) ARCH=um M=$(TOP)/driver modules
 

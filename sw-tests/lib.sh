@@ -28,13 +28,13 @@ dmesg_has() {
 	dmesg | grep -Eq "$1"
 }
 
-# Load the kite driver modules in dependency order; extra arguments go to kite-core.
+# Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.
 kite_load() {
-	insmod "$KITE_MODULES/kite-core.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"
+	insmod "$KITE_MODULES/kite-hcd.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"
 }
 
 kite_unload() {
-	rmmod kite-pci && rmmod kite-core
+	rmmod kite_pci && rmmod kite_hcd
 }
 
 # Interrupts counted for the kite controller so far (sum over CPUs of its /proc/interrupts line).

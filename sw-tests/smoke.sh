@@ -15,15 +15,15 @@ fi
 irq_before=$(kite_irq_count)
 if kite_load; then pass module-load; else fail module-load "insmod failed"; fi
 
-if [ -e /sys/bus/pci/drivers/kite-pci/$KITE_PCI_DEV ]; then
+if [ -e /sys/bus/pci/drivers/kite_pci/$KITE_PCI_DEV ]; then
 	pass probe-bound
 else
 	fail probe-bound "driver not bound to $KITE_PCI_DEV"
 fi
-check probe-logged-id dmesg_has 'kite-pci .*kite controller [0-9]+\.[0-9]+\.[0-9]+ \(id 0x4b495445\)'
-check selftest-irq dmesg_has 'kite-pci .*interrupt self-test passed'
-check selftest-coherent dmesg_has 'kite-pci .*DMA self-test \(coherent\): [0-9]+ cases passed'
-check selftest-streaming dmesg_has 'kite-pci .*DMA self-test \(streaming\): [0-9]+ cases passed'
+check probe-logged-id dmesg_has 'kite_pci .*kite controller [0-9]+\.[0-9]+\.[0-9]+ \(id 0x4b495445\)'
+check selftest-irq dmesg_has 'kite_pci .*interrupt self-test passed'
+check selftest-coherent dmesg_has 'kite_pci .*DMA self-test \(coherent\): [0-9]+ cases passed'
+check selftest-streaming dmesg_has 'kite_pci .*DMA self-test \(streaming\): [0-9]+ cases passed'
 
 irq_after=$(kite_irq_count)
 if [ "$irq_after" -gt "$irq_before" ]; then
@@ -34,7 +34,7 @@ fi
 grep kite /proc/interrupts
 
 if kite_unload; then pass module-remove; else fail module-remove "rmmod failed"; fi
-if [ ! -e /sys/bus/pci/drivers/kite-pci ]; then pass remove-unbound; else fail remove-unbound "driver still registered"; fi
+if [ ! -e /sys/bus/pci/drivers/kite_pci ]; then pass remove-unbound; else fail remove-unbound "driver still registered"; fi
 
 # Skipping the self-test is a module parameter of the core.
 selftests_before=$(dmesg | grep -c 'DMA self-test')

@@ -1,0 +1,41 @@
+#!/bin/bash
+# `make bench`: measure the co-simulation transport and the simulator, write
+# build/bench/results.md. The figures in docs/performance.md come from this script.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD:-$top/build}
+out=$build/bench
+mkdir -p "$out"
+
+echo "bench: simulator speed (kite-model-bench)"
+"$build/sim/kite-model-bench" | tee "$out/model.txt"
+
+echo "bench: transport inside the guest (sw-tests/bench.sh)"
+"$top/scripts/cosim.sh" --script "$top/sw-tests/bench.sh" --name bench | tee "$out/cosim.txt"
+grep -a '^BENCH ' "$build/cosim/bench/console.log" | sed 's/^BENCH //' > "$out/guest.txt"
+cat "$out/guest.txt"
+
+val() { grep -h "^$1=" "$2" | head -1 | cut -d= -f2; }
+# median over lines "key=value" of a repeated measurement
+med() { grep -h "^$1=" "$2" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+{
+	echo "# kite benchmark results"
+	echo
+	echo "Command: \`make bench\`; date: $(date -u +%Y-%m-%d); machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+	echo
+	echo "| figure | value |"
+	echo "|---|---|"
+	echo "| boot to probe (guest kernel time of the driver's identity line) | $(val boot_to_probe_s "$out/guest.txt") s |"
+	echo "| MMIO read round trip, median of 3 runs' medians | $(med mmio_read_median_ns "$out/guest.txt") ns |"
+	echo "| MMIO write (posted), median | $(med mmio_write_median_ns "$out/guest.txt") ns |"
+	grep -h '^dma_' "$out/guest.txt" | sed 's/^/| guest /; s/=/ | /; s/$/ |/'
+	echo "| simulator, DMA engine busy | $(val busy_cycles_per_s "$out/model.txt") cycles/s |"
+	echo "| simulator, idle | $(val idle_cycles_per_s "$out/model.txt") cycles/s |"
+	echo "| simulator, one register read through the BFM | $(val reg_read_us "$out/model.txt") us |"
+	echo "| DMA self-test copy, 1 MiB, bytes per bus cycle | $(val dma_copy_bytes_per_cycle "$out/model.txt") |"
+	echo
+	echo "Bridge counters of the guest run: $(grep 'cosim: bridge' "$out/cosim.txt" | sed 's/cosim: bridge *//')"
+} > "$out/results.md"
+echo "bench: wrote ${out#"$top"/}/results.md"
+cat "$out/results.md"
