@@ -2,9 +2,9 @@
 /*
  * kite USB 2.0 host controller: PCI bus glue.
  *
- * BAR0 holds the register block, the interrupt is legacy INTx (possibly
- * shared). Everything is device-managed: on remove only the controller has
- * to be quiesced.
+ * BAR0 holds the register block; the interrupt is one MSI vector, or the
+ * legacy INTx pin (possibly shared) where MSI is not available. Everything
+ * is device-managed: on remove only the controller has to be quiesced.
  */
 
 #include <linux/module.h>
@@ -35,17 +35,11 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map BAR0\n");
 
-	if (!pdev->irq) {
-		dev_err(dev, "no INTx interrupt assigned\n");
-		return -ENODEV;
-	}
-
 	hc = devm_kzalloc(dev, sizeof(*hc), GFP_KERNEL);
 	if (!hc)
 		return -ENOMEM;
 	hc->dev = dev;
 	hc->regs = pcim_iomap_table(pdev)[0];
-	hc->irq = pdev->irq;
 
 	ret = kite_hc_init(hc);
 	if (ret)
@@ -53,8 +47,18 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 
 	pci_set_master(pdev);
 
+	/*
+	 * One vector: MSI where the platform has it (PCIe FPGA cards, UML's
+	 * virt-pci), else the shared INTx pin. Managed by pcim_enable_device().
+	 */
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (ret < 0)
+		return dev_err_probe(dev, ret, "no interrupt available\n");
+	hc->irq = pci_irq_vector(pdev, 0);
+
 	/* kite_hc_init() left every interrupt source disabled. */
-	ret = devm_request_irq(dev, hc->irq, kite_hc_irq, IRQF_SHARED,
+	ret = devm_request_irq(dev, hc->irq, kite_hc_irq,
+			       pdev->msi_enabled ? 0 : IRQF_SHARED,
 			       dev_name(dev), hc);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot request IRQ %d\n",

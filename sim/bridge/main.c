@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kite-sim: the kite RTL model behind a vhost-user virtio_pcidev backend for UML's virt-pci.
+ * See docs/bridge.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "kite_model.h"
+#include "log.h"
+#include "pcidev.h"
+#include "simtime.h"
+#include "vhost_user.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kite-sim --socket PATH [--waves FILE.fst] [--vendor ID] [--device ID]\n"
+		"                [--stats] [--ready-fd N] [--batch CYCLES] [--spin-us US]\n"
+		"                [--mem-latency CYCLES]\n"
+		"  Listens on PATH (a stale socket is replaced), prints \"kite-sim: listening on PATH\"\n"
+		"  to stdout (and writes one byte to --ready-fd N if given), accepts one vhost-user\n"
+		"  frontend (UML: virtio_uml.device=PATH:1234) and runs until it disconnects or\n"
+		"  SIGTERM/SIGINT. Exit status 0, or 1 after a protocol error, 2 on a startup error.\n");
+}
+
+static int parse_u(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return (errno || !*s || *end || *out > max) ? -1 : 0;
+}
+
+static int listen_on(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct stat st;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		kb_log("socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			kb_log("%s exists and is not a socket; not replacing it", path);
+			return -1;
+		}
+		unlink(path);
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
+		kb_log("cannot listen on %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void print_stats(const struct pcidev *p, const struct simtime *t, struct kite_model *m,
+			const char *when)
+{
+	struct kite_model_stats ms = { 0 };
+
+	kite_model_get_stats(m, &ms);
+	fprintf(stderr,
+		"kite-sim: stats%s mmio_reads=%llu mmio_writes=%llu memsets=%llu cfg_reads=%llu "
+		"cfg_writes=%llu irqs=%llu irq_resends=%llu dma_read_bytes=%llu dma_write_bytes=%llu "
+		"dma_errors=%llu bad_requests=%llu reg_errors=%llu cycles=%llu wall_s=%.3f\n",
+		when, (unsigned long long)p->st.mmio_reads, (unsigned long long)p->st.mmio_writes,
+		(unsigned long long)p->st.memsets, (unsigned long long)p->st.cfg_reads,
+		(unsigned long long)p->st.cfg_writes, (unsigned long long)p->st.irqs,
+		(unsigned long long)p->st.irq_resends, (unsigned long long)p->st.dma_read_bytes,
+		(unsigned long long)p->st.dma_write_bytes, (unsigned long long)p->st.dma_errors,
+		(unsigned long long)p->st.bad_requests, (unsigned long long)p->st.reg_errors,
+		(unsigned long long)(ms.cycles > t->cycles ? ms.cycles : t->cycles), simtime_wall_s(t));
+	fflush(stderr);
+}
+
+/* 1: socket readable/hung up, 0: nothing, -1: stop. Drains kick fds. */
+static int wait_events(struct vu_dev *d, int timeout_ms)
+{
+	struct pollfd pf[1 + VU_NUM_QUEUES];
+	int n = 0, rc;
+
+	pf[n++] = (struct pollfd){ .fd = d->sock, .events = POLLIN };
+	for (unsigned int i = 0; i < VU_NUM_QUEUES; i++)
+		if (d->vq[i].kick_fd >= 0)
+			pf[n++] = (struct pollfd){ .fd = d->vq[i].kick_fd, .events = POLLIN };
+	rc = poll(pf, (nfds_t)n, timeout_ms);
+	if (rc <= 0)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if (pf[i].revents)
+			for (unsigned int q = 0; q < VU_NUM_QUEUES; q++)
+				if (d->vq[q].kick_fd == pf[i].fd)
+					vq_drain_kick(&d->vq[q]);
+	return pf[0].revents ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "waves", required_argument, NULL, 'w' },
+		{ "vendor", required_argument, NULL, 'V' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "ready-fd", required_argument, NULL, 'r' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "spin-us", required_argument, NULL, 'p' },
+		{ "mem-latency", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *sock_path = NULL, *waves = NULL;
+	unsigned long vendor = 0x10ee, device = 0x4b49, batch = 64, spin_us = 2000, mem_latency = 8;
+	long ready_fd = -1;
+	bool periodic_stats = false;
+	int c, status = 0;
+	pid_t parent = getppid();
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		unsigned long v;
+
+		switch (c) {
+		case 's': sock_path = optarg; break;
+		case 'w': waves = optarg; break;
+		case 'S': periodic_stats = true; break;
+		case 'V': case 'D': case 'r': case 'b': case 'p': case 'l':
+			if (parse_u(optarg, c == 'V' || c == 'D' ? 0xffff : c == 'r' ? 65535 : 100000000, &v) ||
+			    (c == 'b' && v == 0)) {
+				fprintf(stderr, "kite-sim: bad value for --%s: %s\n",
+					c == 'V' ? "vendor" : c == 'D' ? "device" : c == 'r' ? "ready-fd" :
+					c == 'b' ? "batch" : c == 'p' ? "spin-us" : "mem-latency", optarg);
+				return 2;
+			}
+			if (c == 'V') vendor = v;
+			else if (c == 'D') device = v;
+			else if (c == 'r') ready_fd = (long)v;
+			else if (c == 'b') batch = v;
+			else if (c == 'p') spin_us = v;
+			else mem_latency = v;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!sock_path || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	/* Never outlive the launcher. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)
+		return 2;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	static struct vu_dev vu;
+	static struct pcidev pd;
+	struct simtime t;
+
+	simtime_init(&t);
+	t.batch = (unsigned int)batch;
+	t.spin_ns = (uint64_t)spin_us * 1000;
+	vu_init(&vu, -1);
+	pcidev_init(&pd, &vu, (uint16_t)vendor, (uint16_t)device);
+	pd.irq_resend_ns = t.irq_resend_ns;
+
+	struct kite_model_config mc = { .trace_path = waves, .mem_latency = (unsigned int)mem_latency };
+	struct kite_mem_ops mops = pcidev_mem_ops(&pd);
+	struct kite_model *model = kite_model_create(&mc, &mops);
+
+	if (!model) {
+		kb_log("cannot create the RTL model%s%s", waves ? " with waves " : "", waves ? waves : "");
+		return 2;
+	}
+	pcidev_set_model(&pd, model);
+
+	int lfd = listen_on(sock_path);
+
+	if (lfd < 0) {
+		kite_model_destroy(model);
+		return 2;
+	}
+	printf("kite-sim: listening on %s\n", sock_path);
+	fflush(stdout);
+	if (ready_fd >= 0) {
+		if (write((int)ready_fd, "R", 1) != 1)
+			kb_log("cannot write to --ready-fd %ld: %s", ready_fd, strerror(errno));
+		close((int)ready_fd);
+	}
+
+	int cfd = -1;
+
+	while (!stop_signal) {
+		struct pollfd pf = { .fd = lfd, .events = POLLIN };
+
+		if (poll(&pf, 1, 200) > 0) {
+			cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+			if (cfd >= 0 || (errno != EINTR && errno != EAGAIN))
+				break;
+		}
+	}
+	close(lfd);
+	unlink(sock_path);
+	if (cfd < 0) {
+		if (!stop_signal) {
+			kb_log("accept failed: %s", strerror(errno));
+			status = 2;
+		}
+		goto out;
+	}
+	/* A frontend that stops in the middle of a message must not hang us. */
+	struct timeval tv = { .tv_sec = 5 };
+	setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	vu.sock = cfd;
+	kb_log("frontend connected");
+
+	uint64_t last_check = 0, next_stats = simtime_now_ns() + 5000000000ull;
+
+	while (!stop_signal) {
+		uint64_t now = simtime_now_ns();
+		int n = pcidev_poll_cmd(&pd, now), ev;
+
+		if (n < 0) {
+			status = 1;
+			break;
+		}
+		if (n > 0)
+			simtime_activity(&t);
+		bool busy = kite_model_busy(model);
+		bool spin = simtime_should_spin(&t, busy) || pd.irq_recheck;
+
+		/* The clock runs while the RTL is busy (and once after an MMIO write so the
+		 * interrupt line settles); otherwise the loop only polls the rings. */
+		if (busy || pd.irq_recheck)
+			simtime_advance(&t, model);
+		if (pcidev_irq_update(&pd, now) < 0) {
+			status = 1;
+			break;
+		}
+		/* While spinning, look at the socket and kick fds about once a millisecond. */
+		if (spin && now - last_check < 1000000)
+			continue;
+		last_check = now;
+		ev = wait_events(&vu, spin ? 0 : simtime_idle_timeout_ms(&t));
+		if (ev == 1) {
+			int rc = vu_process_msg(&vu);
+
+			if (rc == 1) {
+				kb_log("frontend disconnected");
+				break;
+			}
+			if (rc < 0) {
+				kb_log("protocol error: shutting down");
+				status = 1;
+				break;
+			}
+			simtime_activity(&t);
+		}
+		if (periodic_stats && now >= next_stats) {
+			print_stats(&pd, &t, model, "-periodic");
+			next_stats = now + 5000000000ull;
+		}
+	}
+	if (stop_signal)
+		kb_log("stopped by signal %d", (int)stop_signal);
+out:
+	print_stats(&pd, &t, model, "");
+	vu_cleanup(&vu);
+	if (cfd >= 0)
+		close(cfd);
+	kite_model_destroy(model);
+	return status;
+}
