@@ -58,7 +58,12 @@ cosim: cosim-build
 test: cosim-build
 	@$(TOP)/scripts/run-tests.sh
 
-bench: cosim-build
+MODEL_BENCH := $(BUILD)/sim/kite-model-bench
+$(MODEL_BENCH): $(TOP)/sim/bench/model_bench.c $(KITE_MODEL_LIB)
+	@mkdir -p $(@D)
+	$(CC) -O2 -Wall -Wextra -Werror $(KITE_MODEL_CFLAGS) -o $@ $< $(KITE_MODEL_LIBS)
+
+bench: cosim-build $(MODEL_BENCH)
 	@$(TOP)/scripts/bench.sh
 
 clean:

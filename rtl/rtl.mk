@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
+# kite RTL: register generation, lint, unit tests and the C model library.
+# Included by the top-level Makefile, which defines TOP (repo root) and BUILD ($(TOP)/build).
+#
+# Targets:   regs  regs-check  rtl-lint  rtl-test  model
+# Exports:   KITE_MODEL_LIBS    archive(s) and -l flags to link a program with the model
+#            KITE_MODEL_CFLAGS  -I flags for kite_model.h and driver/kite_regs.h
+#            KITE_MODEL_LIB     the archive alone (a prerequisite for linking)
+
+VERILATOR ?= verilator
+PYTHON3 ?= python3
+CC ?= cc
+CXX ?= g++
+RTL_JOBS ?= 2
+
+RTL_DIR := $(TOP)/rtl
+MODEL_DIR := $(TOP)/sim/model
+RTL_BUILD := $(BUILD)/rtl
+MODEL_BUILD := $(BUILD)/model
+VERILATOR_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
+
+RTL_PKG := $(RTL_DIR)/kite_regs_pkg.sv
+RTL_MODULES := kite_axil_regs kite_dma_test kite_axi_top
+RTL_SRCS := $(RTL_PKG) $(addprefix $(RTL_DIR)/,$(addsuffix .sv,$(RTL_MODULES)))
+RTL_VLT := $(RTL_DIR)/lint/verilator.vlt
+REGGEN := $(TOP)/scripts/reggen.py
+REGS_TOML := $(RTL_DIR)/regs/kite_regs.toml
+REGS_OUT := $(RTL_PKG) $(TOP)/driver/kite_regs.h $(TOP)/docs/registers.md
+
+MODEL_C_SRCS := $(MODEL_DIR)/axil_master.c $(MODEL_DIR)/axi_mem_slave.c
+MODEL_DEPS := $(MODEL_C_SRCS) $(MODEL_DIR)/kite_model.cpp $(MODEL_DIR)/kite_model.h \
+	$(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h $(RTL_SRCS) $(RTL_DIR)/rtl.mk
+
+KITE_MODEL_LIB := $(MODEL_BUILD)/libkitemodel.a
+KITE_MODEL_LIBS := $(KITE_MODEL_LIB) -lz -lpthread -lstdc++ -lm
+KITE_MODEL_CFLAGS := -I$(MODEL_DIR) -I$(TOP)/driver
+
+VL_FLAGS := --cc --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_axi_top
+VL_GLOBAL_OBJS := verilated.o verilated_fst_c.o verilated_threads.o
+
+.PHONY: regs regs-check rtl-lint rtl-test model
+
+# ------------------------------------------------------------------ register generation
+regs:
+	$(PYTHON3) $(REGGEN)
+
+regs-check:
+	@$(PYTHON3) $(REGGEN) --check
+
+# ------------------------------------------------------------------ lint
+rtl-lint:
+	@mkdir -p $(BUILD)
+	@for m in $(RTL_MODULES); do \
+		if $(VERILATOR) --lint-only -Wall $(RTL_VLT) $(RTL_SRCS) --top-module $$m \
+			>$(BUILD)/lint-$$m.log 2>&1; then \
+			echo "PASS lint-$$m"; \
+		else \
+			echo "FAIL lint-$$m: see $(BUILD)/lint-$$m.log"; sed -n '1,5p' $(BUILD)/lint-$$m.log; \
+		fi; \
+	done
+
+# ------------------------------------------------------------------ model library variants
+# $(call kite_model_rules,DIR,VERILATOR -G flags,C++ optimisation flags)
+# builds DIR/libkitemodel.a: the Verilated kite_axi_top, Verilator's runtime and the C BFMs.
+define kite_model_rules
+$(1)/libkitemodel.a: $(MODEL_DEPS)
+	@mkdir -p $(1)
+	rm -rf $(1)/obj $(1)/*.o $(1)/libkitemodel.a
+	$(VERILATOR) $(VL_FLAGS) $(2) --Mdir $(1)/obj $(RTL_SRCS) >$(1)/verilate.log 2>&1 || \
+		{ cat $(1)/verilate.log; exit 1; }
+	$(MAKE) --no-print-directory -s -C $(1)/obj -f Vkite_axi_top.mk -j$(RTL_JOBS) \
+		OPT_FAST="$(3)" OPT_SLOW="-O1" OPT_GLOBAL="-O2" \
+		Vkite_axi_top__ALL.a $(VL_GLOBAL_OBJS) >$(1)/build.log 2>&1 || \
+		{ cat $(1)/build.log; exit 1; }
+	$(CXX) -std=gnu++17 $(3) -c -o $(1)/kite_model.o $(MODEL_DIR)/kite_model.cpp \
+		-I$(1)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd -I$(MODEL_DIR) \
+		-DVM_TRACE=1 -DVM_TRACE_FST=1 -faligned-new
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -c -o $(1)/axil_master.o $(MODEL_DIR)/axil_master.c \
+		-I$(MODEL_DIR)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -c -o $(1)/axi_mem_slave.o \
+		$(MODEL_DIR)/axi_mem_slave.c -I$(MODEL_DIR)
+	printf 'create $(1)/libkitemodel.a\naddlib $(1)/obj/Vkite_axi_top__ALL.a\n%s\nsave\nend\n' \
+		"$$$$(for o in $(VL_GLOBAL_OBJS); do echo addmod $(1)/obj/$$$$o; done; \
+		for o in kite_model axil_master axi_mem_slave; do echo addmod $(1)/$$$$o.o; done)" \
+		| ar -M
+endef
+
+# the model the simulator links: default parameters, fastest code
+$(eval $(call kite_model_rules,$(MODEL_BUILD),,-O2))
+model: $(KITE_MODEL_LIB)
+
+# test variants: narrow bus and 32-bit addresses; wide bus with the longest bursts
+RTL_VARIANTS := d32 d128
+RTL_VARIANT_G_d32 := -GADDR_WIDTH=32 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8 -GDMA_BUF_BYTES=256
+RTL_VARIANT_G_d128 := -GADDR_WIDTH=64 -GDATA_WIDTH=128 -GMAX_BURST_BEATS=256 -GDMA_BUF_BYTES=4096
+$(foreach v,$(RTL_VARIANTS),$(eval $(call kite_model_rules,$(RTL_BUILD)/$(v),$(RTL_VARIANT_G_$(v)),-O1)))
+
+# ------------------------------------------------------------------ testbenches
+RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS)
+RTL_TB_COMMON := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h
+
+# $(call kite_tb_rule,BINARY,SOURCE,LIBRARY)
+define kite_tb_rule
+$(1): $(2) $(3) $(RTL_TB_COMMON)
+	@mkdir -p $(dir $(1))
+	$(CC) $(RTL_TB_CFLAGS) -o $(1) $(2) $(3) -lz -lpthread -lstdc++ -lm
+endef
+
+RTL_TB_REGS := $(RTL_BUILD)/tb/kite_axil_regs_tb
+RTL_TB_TOP := $(RTL_BUILD)/tb/kite_axi_top_tb
+RTL_TB_DMA := $(RTL_BUILD)/tb/kite_dma_test_tb-d64 \
+	$(foreach v,$(RTL_VARIANTS),$(RTL_BUILD)/tb/kite_dma_test_tb-$(v))
+RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA)
+
+$(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-d64,$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(KITE_MODEL_LIB)))
+$(foreach v,$(RTL_VARIANTS),$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-$(v),$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(RTL_BUILD)/$(v)/libkitemodel.a)))
+
+.PHONY: rtl-test-build
+rtl-test-build: $(RTL_TBS)
+
+# Builds what it can (-k), then runs every testbench whose build is up to date; a testbench
+# that could not be built gets a FAIL line. Succeeds as long as the tests ran.
+rtl-test:
+	@mkdir -p $(RTL_BUILD)
+	@$(MAKE) --no-print-directory -k -j$(RTL_JOBS) rtl-test-build >$(RTL_BUILD)/build.log 2>&1 || true
+	@for t in $(RTL_TBS); do \
+		n=$$(basename $$t); \
+		if ! $(MAKE) --no-print-directory -q $$t 2>/dev/null; then \
+			echo "FAIL build-$$n: see $(RTL_BUILD)/build.log"; continue; \
+		fi; \
+		case $$n in \
+		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
+		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
+		*) $$t || true ;; \
+		esac; \
+	done
