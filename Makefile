@@ -15,6 +15,8 @@ WAVES ?= 0
 .DEFAULT_GOAL := help
 
 include $(TOP)/rtl/rtl.mk
+-include $(TOP)/rtl/usb.mk
+-include $(TOP)/sim/usbdev/usbdev.mk
 include $(TOP)/sim/sim.mk
 
 .PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test bench clean distclean

@@ -32,13 +32,55 @@ struct kite_mem_ops {
 	void *ctx;
 };
 
+/*
+ * USB side. Each root port's far end is a port backend: a device model behind a UTMI-level PHY
+ * emulation (fast) or behind the D+/D- lines of the RTL's on-chip FS/LS PHY (faithful). The
+ * backend is called once per usb_clk cycle (48 MHz), after the RTL's outputs for that cycle
+ * settled; what it returns is what the RTL samples at the next usb_clk edge.
+ */
+enum kite_attach {
+	KITE_ATTACH_UTMI = 0,        /* the RTL's UTMI port talks to the backend's PHY emulation */
+	KITE_ATTACH_LINE = 1,        /* the RTL's on-chip PHY drives D+/D-; the backend is a device on the line */
+};
+
+/* UTMI+ signals from the host controller to the PHY (see docs/internal/usb-engine-interface.md). */
+struct kite_utmi_host {
+	uint8_t data_out, txvalid, xcvrselect, termselect, opmode, line_ctrl;
+};
+
+/* UTMI+ signals from the PHY to the host controller. */
+struct kite_utmi_phy {
+	uint8_t txready, data_in, rxvalid, rxactive, rxerror, linestate;
+};
+
+/* The host's transceiver on the line: drives dp/dm when oe; 15k pull-downs when pulldown. */
+struct kite_line_host {
+	uint8_t dp, dm, oe, pulldown;
+};
+
+/* The line as the host's receiver sees it after the backend resolved both drivers and pulls. */
+struct kite_line_bus {
+	uint8_t dp, dm;
+};
+
+struct kite_port_backend {
+	/* KITE_ATTACH_UTMI: PHY emulation + device. */
+	void (*utmi)(void *ctx, const struct kite_utmi_host *host, struct kite_utmi_phy *phy);
+	/* KITE_ATTACH_LINE: device on the line; resolves host drive, device drive and pulls. */
+	void (*line)(void *ctx, const struct kite_line_host *host, struct kite_line_bus *bus);
+	void *ctx;
+};
+
 struct kite_model_config {
 	const char *trace_path;      /* FST waveform file, or NULL for none */
 	unsigned int mem_latency;    /* cycles from an AR/AW handshake to the first R beat / B */
+	enum kite_attach attach;     /* how the ports' backends connect */
+	unsigned int bus_per_usb;    /* bus clock cycles per usb_clk cycle (0 means 2: 96 MHz bus) */
 };
 
 struct kite_model_stats {
 	uint64_t cycles;             /* bus clock cycles simulated */
+	uint64_t usb_cycles;         /* usb_clk cycles simulated */
 	uint64_t reg_reads;          /* AXI4-Lite reads */
 	uint64_t reg_writes;         /* AXI4-Lite writes */
 	uint64_t dma_read_bytes;     /* bytes the RTL read from memory */
@@ -69,6 +111,13 @@ bool kite_model_irq(const struct kite_model *m);
 bool kite_model_busy(const struct kite_model *m);
 
 void kite_model_get_stats(const struct kite_model *m, struct kite_model_stats *st);
+
+/*
+ * Attach a backend to root port `port` (NULL: nothing attached, the line idles at SE0). The
+ * backend struct is copied; its ctx must stay valid until it is detached or the model is
+ * destroyed. Returns 0, or -EINVAL for a port the RTL does not have.
+ */
+int kite_model_set_port(struct kite_model *m, unsigned int port, const struct kite_port_backend *b);
 
 #ifdef __cplusplus
 }
