@@ -122,8 +122,8 @@ end=$(date +%s.%N)
 results=$(grep -aE '^(PASS|FAIL) ' "$run/console.log" | tr -d '\r')
 npass=$(printf '%s\n' "$results" | grep -c '^PASS ')
 nfail=$(printf '%s\n' "$results" | grep -c '^FAIL ')
-guest_exit=$(grep -a '^KITE-EXIT: ' "$run/console.log" | tail -1 | awk '{print $2}')
-booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | awk '{print $2}')
+guest_exit=$(grep -a '^KITE-EXIT: ' "$run/console.log" | tr -d '\r' | tail -1 | awk '{print $2}')
+booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | tr -d '\r' | awk '{print $2}')
 
 echo "cosim: script     ${script#"$top"/}"
 [ -n "$results" ] && printf '%s\n' "$results"

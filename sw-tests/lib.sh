@@ -37,9 +37,10 @@ kite_unload() {
 	rmmod kite_pci && rmmod kite_hcd
 }
 
-# Interrupts counted for the kite controller so far (sum over CPUs of its /proc/interrupts line).
+# Interrupts counted for the kite controller so far: the sum over CPUs of the /proc/interrupts
+# line whose handler name is the device (the driver requests its interrupt under dev_name()).
 kite_irq_count() {
-	awk '/kite/ { n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break; print n; f = 1 }
+	awk -v dev="$KITE_PCI_DEV" '$NF == dev { n = 0; for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+$/) n += $i; else break; print n; f = 1 }
 	     END { if (!f) print 0 }' /proc/interrupts
 }
 

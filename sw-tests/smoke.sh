@@ -31,7 +31,7 @@ if [ "$irq_after" -gt "$irq_before" ]; then
 else
 	fail irq-delivered "interrupt count did not grow ($irq_before -> $irq_after)"
 fi
-grep kite /proc/interrupts
+grep -F "$KITE_PCI_DEV" /proc/interrupts
 
 if kite_unload; then pass module-remove; else fail module-remove "rmmod failed"; fi
 if [ ! -e /sys/bus/pci/drivers/kite_pci ]; then pass remove-unbound; else fail remove-unbound "driver still registered"; fi

@@ -245,6 +245,7 @@ int main(int argc, char **argv)
 	kb_log("frontend connected");
 
 	uint64_t last_check = 0, next_stats = simtime_now_ns() + 5000000000ull;
+	bool was_busy = false;
 
 	while (!stop_signal) {
 		uint64_t now = simtime_now_ns();
@@ -259,10 +260,13 @@ int main(int argc, char **argv)
 		bool busy = kite_model_busy(model);
 		bool spin = simtime_should_spin(&t, busy) || pd.irq_recheck;
 
-		/* The clock runs while the RTL is busy (and once after an MMIO write so the
-		 * interrupt line settles); otherwise the loop only polls the rings. */
-		if (busy || pd.irq_recheck)
+		/* The clock runs while the RTL is busy, for one more batch after it stops being busy
+		 * (its completion status and interrupt settle a few cycles after `busy` falls), and
+		 * once after an MMIO write so the interrupt line settles; otherwise the loop only
+		 * polls the rings. */
+		if (busy || was_busy || pd.irq_recheck)
 			simtime_advance(&t, model);
+		was_busy = busy;
 		if (pcidev_irq_update(&pd, now) < 0) {
 			status = 1;
 			break;
