@@ -10,6 +10,9 @@
 # KDIR defaults to build/uml/linux-source-6.1 (scripts/build-kernel.sh). Exit status 1 if any
 # check fails. The module objects are rebuilt in driver/.
 set -u
+# Run the same whether called from a shell or from make: an outer `make -s` would silence the
+# CHECK lines this script looks for.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 
 here=$(cd "$(dirname "$0")" && pwd)
 KDIR=${1:-${KDIR:-$here/../build/uml/linux-source-6.1}}
