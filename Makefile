@@ -57,7 +57,7 @@ cosim: cosim-build
 	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) \
 		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst)
 
-test: cosim-build
+test: deps
 	@$(TOP)/scripts/run-tests.sh
 
 MODEL_BENCH := $(BUILD)/sim/kite-model-bench

@@ -56,7 +56,7 @@ static void must(int rc, const char *what)
 int main(void)
 {
 	const struct kite_mem_ops ops = { mem_read, mem_write, NULL };
-	const struct kite_model_config cfg = { NULL, 0 };
+	const struct kite_model_config cfg = { .trace_path = NULL };
 	struct kite_model_stats st0, st1;
 	struct kite_model *m;
 	uint32_t len = 1u << 20, v = 0, status = 0;

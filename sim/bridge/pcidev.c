@@ -320,19 +320,24 @@ int pcidev_poll_cmd(struct pcidev *p, uint64_t now_ns)
 {
 	struct vq *q = &p->vu->vq[0];
 	struct vq_elem e;
-	bool any_posted = q->signal_pending;
 	int n = 0, rc;
 
 	while ((rc = vq_pop(p->vu, q, &e)) == 1) {
 		uint32_t len = handle_request(p, &e, now_ns);
 
 		vq_push(q, &e, len);
-		/* Reads are polled by UML (a call would only cost it a SIGIO); posted requests
-		 * are freed from the queue callback, so they need one call per batch. */
-		any_posted |= e.in_len == 0;
+		if (e.in_len == 0) {
+			p->posted_unsignaled++;
+			p->last_posted_ns = now_ns;
+		}
 		n++;
 	}
-	q->signal_pending = any_posted;
+	/* Posted requests are freed by UML's queue callback or by its next polled read. */
+	q->signal_pending = p->posted_unsignaled &&
+			    (p->posted_unsignaled >= q->num / 4 ||
+			     now_ns - p->last_posted_ns >= PCIDEV_POSTED_FLUSH_NS);
+	if (q->signal_pending)
+		p->posted_unsignaled = 0;
 	vq_signal(q, true);
 	return rc < 0 ? -1 : n;
 }

@@ -59,6 +59,10 @@ struct pcidev {
 	uint64_t irq_last_ns;    /* last INT message sent (or rising edge) */
 	uint64_t last_mmio_ns;
 
+	/* posted requests returned on the used ring but not yet signalled (see pcidev_poll_cmd) */
+	uint32_t posted_unsignaled;
+	uint64_t last_posted_ns;
+
 	bool logged_bad_bar_read, logged_bad_bar_write;
 	struct kb_ratelimit rl_dma, rl_bad, rl_reg;
 	struct pcidev_stats st;
@@ -70,9 +74,15 @@ void pcidev_set_model(struct pcidev *p, struct kite_model *m);
 /* Memory callbacks for kite_model_create(): translate through vu's region table. */
 struct kite_mem_ops pcidev_mem_ops(struct pcidev *p);
 
+/* Posted completions are signalled once this many have gathered, or after this quiet time. */
+#define PCIDEV_POSTED_FLUSH_NS 200000u
+
 /*
- * Handle every available request on the command queue, then signal the call fd once if
- * posted requests were completed. Returns the number handled, or -1 on a malformed ring.
+ * Handle every available request on the command queue. Completed reads are not signalled (UML
+ * polls for them); completed posted writes are signalled in bulk: when a quarter of the ring
+ * has gathered or no request came for PCIDEV_POSTED_FLUSH_NS. Each call into UML is a SIGIO
+ * that interrupts whatever it is doing, so one per write would dominate the write cost.
+ * Returns the number handled, or -1 on a malformed ring.
  */
 int pcidev_poll_cmd(struct pcidev *p, uint64_t now_ns);
 /*

@@ -700,14 +700,24 @@ static int t_posted_layouts(void)
 
 	while (fe_get_used(f, 0, &id, &len))
 		n++;
+	int early_calls = fe_calls(f, 0);
+
+	/* Nothing more arrives: after the quiet time, one call frees the whole batch. */
+	f->now += PCIDEV_POSTED_FLUSH_NS;
+	pcidev_poll_cmd(&f->pd, f->now);
 	calls = fe_calls(f, 0);
+	f->now += PCIDEV_POSTED_FLUSH_NS;
+	pcidev_poll_cmd(&f->pd, f->now);
+	int late_calls = fe_calls(f, 0);
 	uint32_t a = mock_model_peek(f->m, MOCK_SCRATCH), b = mock_model_peek(f->m, MOCK_SCRATCH + 4);
 
 	fe_free(f);
 	CHECK(handled == 2 && n == 2, "handled %d, %d returned on the used ring", handled, n);
 	CHECK(a == v1, "one-descriptor layout wrote 0x%08x", a);
 	CHECK(b == v2, "two-descriptor layout wrote 0x%08x", b);
+	CHECK(early_calls == 0, "call fd written before the batch was quiet (%d)", early_calls);
 	CHECK(calls == 1, "expected one coalesced call for the batch, got %d", calls);
+	CHECK(late_calls == 0, "signalled again with nothing new (%d)", late_calls);
 	return 0;
 }
 
