@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl bridge kernel driver cosim-smoke"}
+suites=${*:-"regs lint rtl bridge kernel driver cosim-smoke launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -57,6 +57,7 @@ for s in $suites; do
 			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke
 		fi
 		;;
+	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
 	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
 	esac
 done
