@@ -18,6 +18,7 @@ include $(TOP)/rtl/rtl.mk
 -include $(TOP)/rtl/usb.mk
 -include $(TOP)/sim/usbdev/usbdev.mk
 include $(TOP)/sim/sim.mk
+-include $(TOP)/sim/systest/systest.mk
 
 .PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test bench clean distclean
 
