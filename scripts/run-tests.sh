@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl bridge kernel driver cosim-smoke launcher"}
+suites=${*:-"regs lint rtl bridge usbdev kernel driver cosim-smoke launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -50,6 +50,7 @@ for s in $suites; do
 	lint) run_suite lint make -s -C "$top" rtl-lint ;;
 	rtl) run_suite rtl make -s -C "$top" rtl-test ;;
 	bridge) run_suite bridge make -s -C "$top" sim-test ;;
+	usbdev) run_suite usbdev make -s -C "$top" usbdev-test ;;
 	kernel) run_suite kernel make -s -C "$top" kernel ;;
 	driver) run_suite driver make -s -C "$top" driver-check ;;
 	cosim-smoke)
