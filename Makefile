@@ -20,6 +20,15 @@ include $(TOP)/rtl/rtl.mk
 include $(TOP)/sim/sim.mk
 -include $(TOP)/sim/systest/systest.mk
 
+.PHONY: print-rtl-srcs print-usb-srcs synth
+# Source lists for scripts/synth.sh.
+print-rtl-srcs:
+	@echo $(KITE_RTL_ALL_SRCS)
+print-usb-srcs:
+	@echo $(USB_RTL_SRCS)
+synth: deps
+	@$(TOP)/scripts/synth.sh
+
 .PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test bench clean distclean
 
 help:
