@@ -14,8 +14,9 @@ WAVES ?= 0
 
 .DEFAULT_GOAL := help
 
+# usb.mk first: rtl.mk builds the model from $(USB_RTL_SRCS).
+include $(TOP)/rtl/usb.mk
 include $(TOP)/rtl/rtl.mk
--include $(TOP)/rtl/usb.mk
 -include $(TOP)/sim/usbdev/usbdev.mk
 include $(TOP)/sim/sim.mk
 -include $(TOP)/sim/systest/systest.mk
