@@ -87,7 +87,15 @@ while :; do
 		break
 	fi
 	if ! kill -0 "$sim_pid" 2>/dev/null; then
-		why="kite-sim died while the guest was running (see $run/sim.log)"
+		# A guest that shuts down closes the socket before its last process exits, and the
+		# simulator exits on that: give the guest a moment to finish before calling it a death.
+		for _ in $(seq 1 30); do
+			kill -0 "$uml_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$uml_pid" 2>/dev/null; then
+			why="kite-sim died while the guest was running (see $run/sim.log)"
+		fi
 		break
 	fi
 	if [ "$(date +%s)" -ge "$deadline" ]; then
