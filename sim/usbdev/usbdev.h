@@ -310,6 +310,86 @@ struct usbdev *usbdev_port_device(const struct usbdev_port *p);
 bool usbdev_port_attached(const struct usbdev_port *p);
 void usbdev_port_get_stats(const struct usbdev_port *p, struct usbdev_port_stats *st);
 
+/* ---------------------------------------------------------------- HID boot keyboard (hid_keyboard.c) */
+
+/* Modifier bits of a boot keyboard report (byte 0). */
+#define USBDEV_KBD_MOD_LCTRL 0x01
+#define USBDEV_KBD_MOD_LSHIFT 0x02
+#define USBDEV_KBD_MOD_LALT 0x04
+#define USBDEV_KBD_MOD_LGUI 0x08
+#define USBDEV_KBD_MOD_RCTRL 0x10
+#define USBDEV_KBD_MOD_RSHIFT 0x20
+#define USBDEV_KBD_MOD_RALT 0x40
+#define USBDEV_KBD_MOD_RGUI 0x80
+
+/* LED bits of the output report (SET_REPORT), as usbdev_kbd_leds() returns them. */
+#define USBDEV_KBD_LED_NUM 0x01
+#define USBDEV_KBD_LED_CAPS 0x02
+#define USBDEV_KBD_LED_SCROLL 0x04
+#define USBDEV_KBD_LED_COMPOSE 0x08
+#define USBDEV_KBD_LED_KANA 0x10
+
+struct usbdev_kbd_opts {
+	bool low_speed;              /* low-speed device (bMaxPacketSize0 8); default full speed, bMaxPacketSize0 64 */
+	uint16_t vid, pid;           /* 0: 1209:0001 */
+	unsigned interval;           /* bInterval of the interrupt IN endpoint 0x81, 0 = 10 (ms) */
+};
+
+struct usbdev_kbd_stats {
+	uint64_t reports_sent;       /* reports acknowledged on the interrupt endpoint (idle repeats included) */
+	uint64_t idle_repeats;       /* of which were resent because the idle period expired */
+	uint64_t set_reports, get_reports;
+};
+
+/* HID boot keyboard (interface class 3/1/1, interrupt IN 0x81, 8-byte reports). opts NULL: defaults. */
+struct usbdev *usbdev_kbd_create(const struct usbdev_kbd_opts *opts);
+/*
+ * Queue a press and a release report for each character of ascii (US layout: letters, digits,
+ * space, '\n' / '\r' (Enter), '\t', '\b' (Backspace), 0x1b (Escape) and the printable
+ * punctuation; upper case and shifted punctuation with left shift held in the press report).
+ * Returns the number of reports queued, or -EINVAL (nothing queued) if a character has no key.
+ */
+int usbdev_kbd_type(struct usbdev *d, const char *ascii);
+/* Map one character to (modifiers, usage); 0 or -EINVAL. */
+int usbdev_kbd_ascii_to_key(char ch, uint8_t *modifiers, uint8_t *keycode);
+/* Queue a report with the modifiers added and keycode (0: none) pressed in addition to the keys
+ * already held. -ENOSPC if six keys are already held, -EINVAL for a keycode above 0xe7. */
+int usbdev_kbd_press(struct usbdev *d, uint8_t modifiers, uint8_t keycode);
+/* Queue a report with every key and modifier released. */
+int usbdev_kbd_release_all(struct usbdev *d);
+/* Reports queued and not yet acknowledged by the host. */
+unsigned usbdev_kbd_pending(const struct usbdev *d);
+/* LED state last set by the host (SET_REPORT output report; 0 after a bus reset). */
+uint8_t usbdev_kbd_leds(const struct usbdev *d);
+/* Protocol (0 boot, 1 report) and idle duration (4 ms units) as set by the host. */
+unsigned usbdev_kbd_protocol(const struct usbdev *d);
+unsigned usbdev_kbd_idle(const struct usbdev *d);
+void usbdev_kbd_get_stats(const struct usbdev *d, struct usbdev_kbd_stats *st);
+
+/* ---------------------------------------------------------------- mass storage (mass_storage.c) */
+
+struct usbdev_msc_opts {
+	unsigned blocks;             /* RAM disk size in 512-byte blocks, 0 = 16384 (8 MiB); at most 4194304 (2 GiB) */
+	uint16_t vid, pid;           /* 0: 1209:0002 */
+	bool write_protect;          /* MODE SENSE reports WP; WRITE fails with DATA PROTECT */
+	bool not_removable;          /* INQUIRY RMB = 0 (default: removable medium, like a USB stick) */
+};
+
+struct usbdev_msc_stats {
+	uint64_t commands;           /* valid CBWs */
+	uint64_t blocks_read, blocks_written;
+	uint64_t check_conditions;   /* CSW status 1 */
+	uint64_t phase_errors;       /* CSW status 2 */
+	uint64_t invalid_cbws;       /* CBWs that stalled both bulk endpoints */
+	uint64_t bot_resets;         /* Bulk-Only Mass Storage Reset requests */
+};
+
+/* USB mass storage, bulk-only transport, SCSI transparent command set, RAM disk. opts NULL: defaults. */
+struct usbdev *usbdev_msc_create(const struct usbdev_msc_opts *opts);
+/* The RAM disk (blocks * 512 bytes, zeroed at creation); tests may read and write it directly. */
+uint8_t *usbdev_msc_disk(struct usbdev *d, size_t *size);
+void usbdev_msc_get_stats(const struct usbdev *d, struct usbdev_msc_stats *st);
+
 #ifdef __cplusplus
 }
 #endif

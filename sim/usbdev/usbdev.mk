@@ -14,10 +14,10 @@ USBDEV_CFLAGS  := -I$(USBDEV_SRC) -I$(TOP)/sim/model
 USBDEV_CFLAGS_ALL := -std=c11 -O2 -g -Wall -Wextra -Werror $(USBDEV_CFLAGS)
 USBDEV_LIB     := $(USBDEV_OUT)/libusbdev.a
 USBDEV_LIBS    := $(USBDEV_LIB)
-USBDEV_MODS    := usbdev gadget_zero port utmi_phy line
+USBDEV_MODS    := usbdev gadget_zero hid_keyboard mass_storage port utmi_phy line
 USBDEV_OBJS    := $(USBDEV_MODS:%=$(USBDEV_OUT)/obj/%.o)
 USBDEV_HDRS    := $(wildcard $(USBDEV_SRC)/*.h) $(TOP)/sim/model/kite_model.h
-USBDEV_TESTS   := test_usbdev test_utmi test_line
+USBDEV_TESTS   := test_usbdev test_utmi test_line test_hid test_msc
 USBDEV_TEST_BINS := $(USBDEV_TESTS:%=$(USBDEV_OUT)/%)
 
 .PHONY: usbdev-lib usbdev-test usbdev-clean
