@@ -17,17 +17,36 @@
 
 #define KITE_REG_BLOCK_SIZE			0x1000
 #define KITE_VERSION_MAJOR			0
-#define KITE_VERSION_MINOR			1
+#define KITE_VERSION_MINOR			2
 #define KITE_VERSION_PATCH			0
 
-/* Register offsets */
+/* Register offsets (arrays: KITE_REG_<NAME>(n), n below <NAME>_COUNT) */
 #define KITE_REG_ID				0x000
 #define KITE_REG_VERSION			0x004
 #define KITE_REG_CAP				0x008
+#define KITE_REG_CAP_HOST			0x00c
 #define KITE_REG_SCRATCH			0x010
 #define KITE_REG_INT_STATUS			0x020
 #define KITE_REG_INT_ENABLE			0x024
 #define KITE_REG_INT_FORCE			0x028
+#define KITE_REG_USBCMD				0x040
+#define KITE_REG_USBSTS				0x044
+#define KITE_REG_FRAME				0x048
+#define KITE_REG_FRAME_INTERVAL			0x04c
+#define KITE_REG_EVT_BASE_LO			0x050
+#define KITE_REG_EVT_BASE_HI			0x054
+#define KITE_REG_EVT_SIZE			0x058
+#define KITE_REG_IMOD				0x05c
+#define KITE_REG_EVT_DEQ_LO			0x060
+#define KITE_REG_EVT_DEQ_HI			0x064
+#define KITE_REG_DOORBELL			0x068
+#define KITE_REG_CMD				0x070
+#define KITE_REG_CMD_ARG_LO			0x074
+#define KITE_REG_CMD_ARG_HI			0x078
+#define KITE_REG_CMD_STATUS			0x07c
+#define KITE_REG_PORTSC(n)			(0x080 + (n) * 0x4)
+#define KITE_REG_PORTSC_COUNT			15
+#define KITE_REG_PORTSC_STRIDE			0x4
 #define KITE_REG_DMATEST_SRC_LO			0x100
 #define KITE_REG_DMATEST_SRC_HI			0x104
 #define KITE_REG_DMATEST_DST_LO			0x108
@@ -39,6 +58,24 @@
 #define KITE_REG_DMATEST_CRC			0x120
 #define KITE_REG_DMATEST_DONE_BYTES		0x124
 #define KITE_REG_DMATEST_CYCLES			0x128
+#define KITE_REG_CTX_CFG0(n)			(0x800 + (n) * 0x20)
+#define KITE_REG_CTX_CFG0_COUNT			64
+#define KITE_REG_CTX_CFG0_STRIDE		0x20
+#define KITE_REG_CTX_CFG1(n)			(0x804 + (n) * 0x20)
+#define KITE_REG_CTX_CFG1_COUNT			64
+#define KITE_REG_CTX_CFG1_STRIDE		0x20
+#define KITE_REG_CTX_DEQ_LO(n)			(0x808 + (n) * 0x20)
+#define KITE_REG_CTX_DEQ_LO_COUNT		64
+#define KITE_REG_CTX_DEQ_LO_STRIDE		0x20
+#define KITE_REG_CTX_DEQ_HI(n)			(0x80c + (n) * 0x20)
+#define KITE_REG_CTX_DEQ_HI_COUNT		64
+#define KITE_REG_CTX_DEQ_HI_STRIDE		0x20
+#define KITE_REG_CTX_STATE(n)			(0x810 + (n) * 0x20)
+#define KITE_REG_CTX_STATE_COUNT		64
+#define KITE_REG_CTX_STATE_STRIDE		0x20
+#define KITE_REG_CTX_TD_BYTES(n)		(0x814 + (n) * 0x20)
+#define KITE_REG_CTX_TD_BYTES_COUNT		64
+#define KITE_REG_CTX_TD_BYTES_STRIDE		0x20
 
 /*
  * ID (0x000): Identification. Lets a driver confirm it talks to a kite controller before
@@ -53,13 +90,13 @@
  * VERSION (0x004): Version of the register interface. A driver refuses a different major
  * version.
  */
-#define KITE_VERSION_RESET			0x00010000u
+#define KITE_VERSION_RESET			0x00020000u
 #define KITE_VERSION_PATCH_SHIFT		0
 #define KITE_VERSION_PATCH_MASK			0x0000ffffu
 #define KITE_VERSION_PATCH_RESET		0x0u
 #define KITE_VERSION_MINOR_SHIFT		16
 #define KITE_VERSION_MINOR_MASK			0x00ff0000u
-#define KITE_VERSION_MINOR_RESET		0x1u
+#define KITE_VERSION_MINOR_RESET		0x2u
 #define KITE_VERSION_MAJOR_SHIFT		24
 #define KITE_VERSION_MAJOR_MASK			0xff000000u
 #define KITE_VERSION_MAJOR_RESET		0x0u
@@ -80,6 +117,21 @@
 #define KITE_CAP_MAX_BURST_LOG2_MASK		0x00f00000u
 
 /*
+ * CAP_HOST (0x00c): Host controller capabilities, fixed by synthesis parameters.
+ */
+#define KITE_CAP_HOST_RESET			0x00000000u
+#define KITE_CAP_HOST_NUM_CTX_SHIFT		0
+#define KITE_CAP_HOST_NUM_CTX_MASK		0x000000ffu
+#define KITE_CAP_HOST_PKT_BUF_LOG2_SHIFT	8
+#define KITE_CAP_HOST_PKT_BUF_LOG2_MASK		0x00000f00u
+#define KITE_CAP_HOST_ISO_SHIFT			16
+#define KITE_CAP_HOST_ISO_MASK			0x00010000u
+#define KITE_CAP_HOST_LOW_SPEED_SHIFT		17
+#define KITE_CAP_HOST_LOW_SPEED_MASK		0x00020000u
+#define KITE_CAP_HOST_ONCHIP_PHY_SHIFT		18
+#define KITE_CAP_HOST_ONCHIP_PHY_MASK		0x00040000u
+
+/*
  * SCRATCH (0x010): Scratch register with no effect on the hardware. Used to check and time
  * register access.
  */
@@ -98,6 +150,18 @@
 #define KITE_INT_STATUS_DMATEST_ERROR_SHIFT	1
 #define KITE_INT_STATUS_DMATEST_ERROR_MASK	0x00000002u
 #define KITE_INT_STATUS_DMATEST_ERROR_RESET	0x0u
+#define KITE_INT_STATUS_EVENT_SHIFT		2
+#define KITE_INT_STATUS_EVENT_MASK		0x00000004u
+#define KITE_INT_STATUS_EVENT_RESET		0x0u
+#define KITE_INT_STATUS_PORT_CHANGE_SHIFT	3
+#define KITE_INT_STATUS_PORT_CHANGE_MASK	0x00000008u
+#define KITE_INT_STATUS_PORT_CHANGE_RESET	0x0u
+#define KITE_INT_STATUS_HOST_ERROR_SHIFT	4
+#define KITE_INT_STATUS_HOST_ERROR_MASK		0x00000010u
+#define KITE_INT_STATUS_HOST_ERROR_RESET	0x0u
+#define KITE_INT_STATUS_SOF_SHIFT		5
+#define KITE_INT_STATUS_SOF_MASK		0x00000020u
+#define KITE_INT_STATUS_SOF_RESET		0x0u
 
 /*
  * INT_ENABLE (0x024): Interrupt enable. A status bit drives the interrupt line only while
@@ -110,6 +174,18 @@
 #define KITE_INT_ENABLE_DMATEST_ERROR_SHIFT	1
 #define KITE_INT_ENABLE_DMATEST_ERROR_MASK	0x00000002u
 #define KITE_INT_ENABLE_DMATEST_ERROR_RESET	0x0u
+#define KITE_INT_ENABLE_EVENT_SHIFT		2
+#define KITE_INT_ENABLE_EVENT_MASK		0x00000004u
+#define KITE_INT_ENABLE_EVENT_RESET		0x0u
+#define KITE_INT_ENABLE_PORT_CHANGE_SHIFT	3
+#define KITE_INT_ENABLE_PORT_CHANGE_MASK	0x00000008u
+#define KITE_INT_ENABLE_PORT_CHANGE_RESET	0x0u
+#define KITE_INT_ENABLE_HOST_ERROR_SHIFT	4
+#define KITE_INT_ENABLE_HOST_ERROR_MASK		0x00000010u
+#define KITE_INT_ENABLE_HOST_ERROR_RESET	0x0u
+#define KITE_INT_ENABLE_SOF_SHIFT		5
+#define KITE_INT_ENABLE_SOF_MASK		0x00000020u
+#define KITE_INT_ENABLE_SOF_RESET		0x0u
 
 /*
  * INT_FORCE (0x028): Interrupt test. Writing 1 to a bit sets the same bit of INT_STATUS, as
@@ -120,6 +196,200 @@
 #define KITE_INT_FORCE_DMATEST_DONE_MASK	0x00000001u
 #define KITE_INT_FORCE_DMATEST_ERROR_SHIFT	1
 #define KITE_INT_FORCE_DMATEST_ERROR_MASK	0x00000002u
+#define KITE_INT_FORCE_EVENT_SHIFT		2
+#define KITE_INT_FORCE_EVENT_MASK		0x00000004u
+#define KITE_INT_FORCE_PORT_CHANGE_SHIFT	3
+#define KITE_INT_FORCE_PORT_CHANGE_MASK		0x00000008u
+#define KITE_INT_FORCE_HOST_ERROR_SHIFT		4
+#define KITE_INT_FORCE_HOST_ERROR_MASK		0x00000010u
+#define KITE_INT_FORCE_SOF_SHIFT		5
+#define KITE_INT_FORCE_SOF_MASK			0x00000020u
+
+/*
+ * USBCMD (0x040): Host controller command.
+ */
+#define KITE_USBCMD_RESET			0x00000000u
+#define KITE_USBCMD_RUN_SHIFT			0
+#define KITE_USBCMD_RUN_MASK			0x00000001u
+#define KITE_USBCMD_RUN_RESET			0x0u
+#define KITE_USBCMD_HCRESET_SHIFT		1
+#define KITE_USBCMD_HCRESET_MASK		0x00000002u
+
+/*
+ * USBSTS (0x044): Host controller status.
+ */
+#define KITE_USBSTS_RESET			0x00000001u
+#define KITE_USBSTS_HALTED_SHIFT		0
+#define KITE_USBSTS_HALTED_MASK			0x00000001u
+#define KITE_USBSTS_HALTED_RESET		0x1u
+#define KITE_USBSTS_EVT_FULL_SHIFT		1
+#define KITE_USBSTS_EVT_FULL_MASK		0x00000002u
+#define KITE_USBSTS_EVT_FULL_RESET		0x0u
+#define KITE_USBSTS_HOST_ERROR_SHIFT		2
+#define KITE_USBSTS_HOST_ERROR_MASK		0x00000004u
+#define KITE_USBSTS_HOST_ERROR_RESET		0x0u
+
+/*
+ * FRAME (0x048): Current frame number.
+ */
+#define KITE_FRAME_RESET			0x00000000u
+#define KITE_FRAME_NUMBER_SHIFT			0
+#define KITE_FRAME_NUMBER_MASK			0x000007ffu
+#define KITE_FRAME_NUMBER_RESET			0x0u
+
+/*
+ * FRAME_INTERVAL (0x04c): Frame length.
+ */
+#define KITE_FRAME_INTERVAL_RESET		0x00002edfu
+#define KITE_FRAME_INTERVAL_FI_SHIFT		0
+#define KITE_FRAME_INTERVAL_FI_MASK		0x00003fffu
+#define KITE_FRAME_INTERVAL_FI_RESET		0x2edfu
+
+/*
+ * EVT_BASE_LO (0x050): Event ring base bus address, bits 31:0 (64-byte aligned). Writing it
+ * restarts the producer at entry 0 with cycle 1.
+ */
+#define KITE_EVT_BASE_LO_RESET			0x00000000u
+#define KITE_EVT_BASE_LO_ADDR_SHIFT		6
+#define KITE_EVT_BASE_LO_ADDR_MASK		0xffffffc0u
+#define KITE_EVT_BASE_LO_ADDR_RESET		0x0u
+
+/*
+ * EVT_BASE_HI (0x054): Event ring base bus address, bits 63:32.
+ */
+#define KITE_EVT_BASE_HI_RESET			0x00000000u
+#define KITE_EVT_BASE_HI_ADDR_SHIFT		0
+#define KITE_EVT_BASE_HI_ADDR_MASK		0xffffffffu
+#define KITE_EVT_BASE_HI_ADDR_RESET		0x0u
+
+/*
+ * EVT_SIZE (0x058): Event ring size. Writing it restarts the producer at entry 0 with cycle
+ * 1.
+ */
+#define KITE_EVT_SIZE_RESET			0x00000010u
+#define KITE_EVT_SIZE_ENTRIES_SHIFT		0
+#define KITE_EVT_SIZE_ENTRIES_MASK		0x00001fffu
+#define KITE_EVT_SIZE_ENTRIES_RESET		0x10u
+
+/*
+ * IMOD (0x05c): Interrupt moderation.
+ */
+#define KITE_IMOD_RESET				0x00000000u
+#define KITE_IMOD_INTERVAL_SHIFT		0
+#define KITE_IMOD_INTERVAL_MASK			0x0000ffffu
+#define KITE_IMOD_INTERVAL_RESET		0x0u
+
+/*
+ * EVT_DEQ_LO (0x060): Event ring dequeue pointer, bits 31:0: the bus address of the next
+ * event software will read.
+ */
+#define KITE_EVT_DEQ_LO_RESET			0x00000000u
+#define KITE_EVT_DEQ_LO_ADDR_SHIFT		4
+#define KITE_EVT_DEQ_LO_ADDR_MASK		0xfffffff0u
+#define KITE_EVT_DEQ_LO_ADDR_RESET		0x0u
+
+/*
+ * EVT_DEQ_HI (0x064): Event ring dequeue pointer, bits 63:32.
+ */
+#define KITE_EVT_DEQ_HI_RESET			0x00000000u
+#define KITE_EVT_DEQ_HI_ADDR_SHIFT		0
+#define KITE_EVT_DEQ_HI_ADDR_MASK		0xffffffffu
+#define KITE_EVT_DEQ_HI_ADDR_RESET		0x0u
+
+/*
+ * DOORBELL (0x068): Doorbell: tells the controller that a context's transfer ring has new
+ * TRBs.
+ */
+#define KITE_DOORBELL_RESET			0x00000000u
+#define KITE_DOORBELL_CTX_SHIFT			0
+#define KITE_DOORBELL_CTX_MASK			0x0000003fu
+
+/*
+ * CMD (0x070): Command. A write with START = 1 while CMD_STATUS.BUSY is ignored.
+ */
+#define KITE_CMD_RESET				0x00000000u
+#define KITE_CMD_START_SHIFT			0
+#define KITE_CMD_START_MASK			0x00000001u
+#define KITE_CMD_OP_SHIFT			4
+#define KITE_CMD_OP_MASK			0x000000f0u
+#define KITE_CMD_OP_RESET			0x0u
+#define KITE_CMD_OP_STOP_EP			1
+#define KITE_CMD_OP_SET_DEQ			2
+#define KITE_CMD_OP_RESET_EP			3
+#define KITE_CMD_CTX_SHIFT			8
+#define KITE_CMD_CTX_MASK			0x00003f00u
+#define KITE_CMD_CTX_RESET			0x0u
+
+/*
+ * CMD_ARG_LO (0x074): Command argument, bits 31:0 (SET_DEQ: dequeue pointer bits 31:4 and
+ * DCS in bit 0).
+ */
+#define KITE_CMD_ARG_LO_RESET			0x00000000u
+#define KITE_CMD_ARG_LO_VALUE_SHIFT		0
+#define KITE_CMD_ARG_LO_VALUE_MASK		0xffffffffu
+#define KITE_CMD_ARG_LO_VALUE_RESET		0x0u
+
+/*
+ * CMD_ARG_HI (0x078): Command argument, bits 63:32.
+ */
+#define KITE_CMD_ARG_HI_RESET			0x00000000u
+#define KITE_CMD_ARG_HI_VALUE_SHIFT		0
+#define KITE_CMD_ARG_HI_VALUE_MASK		0xffffffffu
+#define KITE_CMD_ARG_HI_VALUE_RESET		0x0u
+
+/*
+ * CMD_STATUS (0x07c): Command status.
+ */
+#define KITE_CMD_STATUS_RESET			0x00000000u
+#define KITE_CMD_STATUS_BUSY_SHIFT		0
+#define KITE_CMD_STATUS_BUSY_MASK		0x00000001u
+#define KITE_CMD_STATUS_BUSY_RESET		0x0u
+
+/*
+ * PORTSC (0x080): Port status and control of root port n.
+ */
+#define KITE_PORTSC_RESET			0x00000000u
+#define KITE_PORTSC_CONNECTED_SHIFT		0
+#define KITE_PORTSC_CONNECTED_MASK		0x00000001u
+#define KITE_PORTSC_CONNECTED_RESET		0x0u
+#define KITE_PORTSC_ENABLED_SHIFT		1
+#define KITE_PORTSC_ENABLED_MASK		0x00000002u
+#define KITE_PORTSC_ENABLED_RESET		0x0u
+#define KITE_PORTSC_POWER_SHIFT			2
+#define KITE_PORTSC_POWER_MASK			0x00000004u
+#define KITE_PORTSC_POWER_RESET			0x0u
+#define KITE_PORTSC_RESET_SHIFT			3
+#define KITE_PORTSC_RESET_MASK			0x00000008u
+#define KITE_PORTSC_RESET_RESET			0x0u
+#define KITE_PORTSC_SUSPEND_SHIFT		4
+#define KITE_PORTSC_SUSPEND_MASK		0x00000010u
+#define KITE_PORTSC_SUSPEND_RESET		0x0u
+#define KITE_PORTSC_RESUME_SHIFT		5
+#define KITE_PORTSC_RESUME_MASK			0x00000020u
+#define KITE_PORTSC_RESUME_RESET		0x0u
+#define KITE_PORTSC_LS_SHIFT			6
+#define KITE_PORTSC_LS_MASK			0x00000040u
+#define KITE_PORTSC_LS_RESET			0x0u
+#define KITE_PORTSC_OVERCURRENT_SHIFT		7
+#define KITE_PORTSC_OVERCURRENT_MASK		0x00000080u
+#define KITE_PORTSC_OVERCURRENT_RESET		0x0u
+#define KITE_PORTSC_DISABLE_SHIFT		8
+#define KITE_PORTSC_DISABLE_MASK		0x00000100u
+#define KITE_PORTSC_CSC_SHIFT			16
+#define KITE_PORTSC_CSC_MASK			0x00010000u
+#define KITE_PORTSC_CSC_RESET			0x0u
+#define KITE_PORTSC_PEC_SHIFT			17
+#define KITE_PORTSC_PEC_MASK			0x00020000u
+#define KITE_PORTSC_PEC_RESET			0x0u
+#define KITE_PORTSC_PRC_SHIFT			18
+#define KITE_PORTSC_PRC_MASK			0x00040000u
+#define KITE_PORTSC_PRC_RESET			0x0u
+#define KITE_PORTSC_OCC_SHIFT			19
+#define KITE_PORTSC_OCC_MASK			0x00080000u
+#define KITE_PORTSC_OCC_RESET			0x0u
+#define KITE_PORTSC_PSC_SHIFT			20
+#define KITE_PORTSC_PSC_MASK			0x00100000u
+#define KITE_PORTSC_PSC_RESET			0x0u
 
 /*
  * DMATEST_SRC_LO (0x100): Source bus address, bits 31:0 (COPY and READ).
@@ -240,5 +510,173 @@
 #define KITE_DMATEST_CYCLES_COUNT_SHIFT		0
 #define KITE_DMATEST_CYCLES_COUNT_MASK		0xffffffffu
 #define KITE_DMATEST_CYCLES_COUNT_RESET		0x0u
+
+/*
+ * CTX_CFG0 (0x800): Endpoint configuration.
+ */
+#define KITE_CTX_CFG0_RESET			0x00000000u
+#define KITE_CTX_CFG0_DEV_ADDR_SHIFT		0
+#define KITE_CTX_CFG0_DEV_ADDR_MASK		0x0000007fu
+#define KITE_CTX_CFG0_DEV_ADDR_RESET		0x0u
+#define KITE_CTX_CFG0_EP_NUM_SHIFT		8
+#define KITE_CTX_CFG0_EP_NUM_MASK		0x00000f00u
+#define KITE_CTX_CFG0_EP_NUM_RESET		0x0u
+#define KITE_CTX_CFG0_DIR_IN_SHIFT		12
+#define KITE_CTX_CFG0_DIR_IN_MASK		0x00001000u
+#define KITE_CTX_CFG0_DIR_IN_RESET		0x0u
+#define KITE_CTX_CFG0_TYPE_SHIFT		13
+#define KITE_CTX_CFG0_TYPE_MASK			0x00006000u
+#define KITE_CTX_CFG0_TYPE_RESET		0x0u
+#define KITE_CTX_CFG0_TYPE_CONTROL		0
+#define KITE_CTX_CFG0_TYPE_ISOCH		1
+#define KITE_CTX_CFG0_TYPE_BULK			2
+#define KITE_CTX_CFG0_TYPE_INTERRUPT		3
+#define KITE_CTX_CFG0_LS_SHIFT			15
+#define KITE_CTX_CFG0_LS_MASK			0x00008000u
+#define KITE_CTX_CFG0_LS_RESET			0x0u
+#define KITE_CTX_CFG0_MPS_SHIFT			16
+#define KITE_CTX_CFG0_MPS_MASK			0x07ff0000u
+#define KITE_CTX_CFG0_MPS_RESET			0x0u
+#define KITE_CTX_CFG0_PORT_SHIFT		28
+#define KITE_CTX_CFG0_PORT_MASK			0xf0000000u
+#define KITE_CTX_CFG0_PORT_RESET		0x0u
+
+/*
+ * CTX_CFG1 (0x804): Endpoint service interval.
+ */
+#define KITE_CTX_CFG1_RESET			0x00000000u
+#define KITE_CTX_CFG1_INTERVAL_SHIFT		0
+#define KITE_CTX_CFG1_INTERVAL_MASK		0x000000ffu
+#define KITE_CTX_CFG1_INTERVAL_RESET		0x0u
+
+/*
+ * CTX_DEQ_LO (0x808): Transfer ring dequeue pointer, bits 31:0, and dequeue cycle state.
+ */
+#define KITE_CTX_DEQ_LO_RESET			0x00000000u
+#define KITE_CTX_DEQ_LO_DCS_SHIFT		0
+#define KITE_CTX_DEQ_LO_DCS_MASK		0x00000001u
+#define KITE_CTX_DEQ_LO_DCS_RESET		0x0u
+#define KITE_CTX_DEQ_LO_PTR_SHIFT		4
+#define KITE_CTX_DEQ_LO_PTR_MASK		0xfffffff0u
+#define KITE_CTX_DEQ_LO_PTR_RESET		0x0u
+
+/*
+ * CTX_DEQ_HI (0x80c): Transfer ring dequeue pointer, bits 63:32.
+ */
+#define KITE_CTX_DEQ_HI_RESET			0x00000000u
+#define KITE_CTX_DEQ_HI_PTR_SHIFT		0
+#define KITE_CTX_DEQ_HI_PTR_MASK		0xffffffffu
+#define KITE_CTX_DEQ_HI_PTR_RESET		0x0u
+
+/*
+ * CTX_STATE (0x810): Context state, data toggle and error count.
+ */
+#define KITE_CTX_STATE_RESET			0x00000000u
+#define KITE_CTX_STATE_STATE_SHIFT		0
+#define KITE_CTX_STATE_STATE_MASK		0x00000007u
+#define KITE_CTX_STATE_STATE_RESET		0x0u
+#define KITE_CTX_STATE_STATE_DISABLED		0
+#define KITE_CTX_STATE_STATE_RUNNING		1
+#define KITE_CTX_STATE_STATE_HALTED		2
+#define KITE_CTX_STATE_STATE_STOPPED		3
+#define KITE_CTX_STATE_TOGGLE_SHIFT		4
+#define KITE_CTX_STATE_TOGGLE_MASK		0x00000010u
+#define KITE_CTX_STATE_TOGGLE_RESET		0x0u
+#define KITE_CTX_STATE_ERRCNT_SHIFT		8
+#define KITE_CTX_STATE_ERRCNT_MASK		0x00000300u
+#define KITE_CTX_STATE_ERRCNT_RESET		0x0u
+
+/*
+ * CTX_TD_BYTES (0x814): Progress of the current TD.
+ */
+#define KITE_CTX_TD_BYTES_RESET			0x00000000u
+#define KITE_CTX_TD_BYTES_BYTES_SHIFT		0
+#define KITE_CTX_TD_BYTES_BYTES_MASK		0x00ffffffu
+#define KITE_CTX_TD_BYTES_BYTES_RESET		0x0u
+
+/*
+ * struct TRB (16 bytes, little endian dwords): Transfer Request Block: one 16-byte entry of
+ * a transfer ring, 16-byte aligned, little endian. Software writes dwords 0..2 and the other
+ * fields of dword 3 before the cycle bit C.
+ *
+ * KITE_TRB_DW<d>_<FIELD>_SHIFT/_MASK locate a field in dword d; KITE_TRB_<FIELD>_<NAME> are
+ * its named values (not shifted).
+ */
+#define KITE_TRB_BYTES				16
+#define KITE_TRB_DW0_PTR_LO_SHIFT		0
+#define KITE_TRB_DW0_PTR_LO_MASK		0xffffffffu
+#define KITE_TRB_DW1_PTR_HI_SHIFT		0
+#define KITE_TRB_DW1_PTR_HI_MASK		0xffffffffu
+#define KITE_TRB_DW2_LEN_SHIFT			0
+#define KITE_TRB_DW2_LEN_MASK			0x00ffffffu
+#define KITE_TRB_DW3_C_SHIFT			0
+#define KITE_TRB_DW3_C_MASK			0x00000001u
+#define KITE_TRB_DW3_TC_SHIFT			1
+#define KITE_TRB_DW3_TC_MASK			0x00000002u
+#define KITE_TRB_DW3_ISP_SHIFT			2
+#define KITE_TRB_DW3_ISP_MASK			0x00000004u
+#define KITE_TRB_DW3_CH_SHIFT			4
+#define KITE_TRB_DW3_CH_MASK			0x00000010u
+#define KITE_TRB_DW3_IOC_SHIFT			5
+#define KITE_TRB_DW3_IOC_MASK			0x00000020u
+#define KITE_TRB_DW3_IDT_SHIFT			6
+#define KITE_TRB_DW3_IDT_MASK			0x00000040u
+#define KITE_TRB_DW3_ZLP_SHIFT			7
+#define KITE_TRB_DW3_ZLP_MASK			0x00000080u
+#define KITE_TRB_DW3_TYPE_SHIFT			10
+#define KITE_TRB_DW3_TYPE_MASK			0x0000fc00u
+#define KITE_TRB_TYPE_NORMAL			1
+#define KITE_TRB_TYPE_SETUP			2
+#define KITE_TRB_TYPE_DATA			3
+#define KITE_TRB_TYPE_STATUS			4
+#define KITE_TRB_TYPE_ISOCH			5
+#define KITE_TRB_TYPE_LINK			6
+#define KITE_TRB_TYPE_NOOP			8
+#define KITE_TRB_DW3_DIR_IN_SHIFT		16
+#define KITE_TRB_DW3_DIR_IN_MASK		0x00010000u
+#define KITE_TRB_DW3_FRAME_SHIFT		20
+#define KITE_TRB_DW3_FRAME_MASK			0x7ff00000u
+#define KITE_TRB_DW3_ASAP_SHIFT			31
+#define KITE_TRB_DW3_ASAP_MASK			0x80000000u
+
+/*
+ * struct EVT (16 bytes, little endian dwords): Event: one 16-byte entry of the event ring,
+ * written by the controller with C equal to its producer cycle state.
+ *
+ * KITE_EVT_DW<d>_<FIELD>_SHIFT/_MASK locate a field in dword d; KITE_EVT_<FIELD>_<NAME> are
+ * its named values (not shifted).
+ */
+#define KITE_EVT_BYTES				16
+#define KITE_EVT_DW0_PTR_LO_SHIFT		0
+#define KITE_EVT_DW0_PTR_LO_MASK		0xffffffffu
+#define KITE_EVT_DW1_PTR_HI_SHIFT		0
+#define KITE_EVT_DW1_PTR_HI_MASK		0xffffffffu
+#define KITE_EVT_DW2_RESIDUAL_SHIFT		0
+#define KITE_EVT_DW2_RESIDUAL_MASK		0x00ffffffu
+#define KITE_EVT_DW2_CODE_SHIFT			24
+#define KITE_EVT_DW2_CODE_MASK			0xff000000u
+#define KITE_EVT_CODE_SUCCESS			1
+#define KITE_EVT_CODE_SHORT_PACKET		2
+#define KITE_EVT_CODE_STALL			3
+#define KITE_EVT_CODE_BABBLE			4
+#define KITE_EVT_CODE_TRANSACTION_ERROR		5
+#define KITE_EVT_CODE_DATA_BUFFER_ERROR		6
+#define KITE_EVT_CODE_MISSED_SERVICE		7
+#define KITE_EVT_CODE_STOPPED			8
+#define KITE_EVT_CODE_BUS_ERROR			9
+#define KITE_EVT_CODE_TRB_ERROR			10
+#define KITE_EVT_CODE_CONTEXT_STATE_ERROR	11
+#define KITE_EVT_CODE_NOT_CONNECTED		12
+#define KITE_EVT_DW3_C_SHIFT			0
+#define KITE_EVT_DW3_C_MASK			0x00000001u
+#define KITE_EVT_DW3_TYPE_SHIFT			10
+#define KITE_EVT_DW3_TYPE_MASK			0x0000fc00u
+#define KITE_EVT_TYPE_TRANSFER			1
+#define KITE_EVT_TYPE_COMMAND			2
+#define KITE_EVT_TYPE_PORT			3
+#define KITE_EVT_DW3_CTX_SHIFT			16
+#define KITE_EVT_DW3_CTX_MASK			0x00ff0000u
+#define KITE_EVT_DW3_PORT_OP_SHIFT		24
+#define KITE_EVT_DW3_PORT_OP_MASK		0xff000000u
 
 #endif /* KITE_REGS_H */

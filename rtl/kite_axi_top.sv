@@ -3,11 +3,11 @@
 // kite_axi_top: the kite USB 2.0 host controller for AXI systems (Zynq-style): an AXI4-Lite
 // slave for the registers, a full AXI4 master for DMA, one level interrupt.
 //
-// Today it holds the register block (kite_axil_regs) and the DMA self-test engine
-// (kite_dma_test). The USB host engine (kite_core) will join later, sharing the AXI4 master with
-// the self-test engine through an arbiter; a Wishbone top (kite_wb_top) will wrap the same
-// blocks behind Wishbone bridges. Keep bus-specific logic here and in the *_regs / bridge
-// modules so that the cores stay bus-agnostic.
+// kite_axil_regs (AXI4-Lite adapter) in front of kite_core, which holds the register file,
+// the host engine, the DMA self-test engine (both share the AXI4 master, IDs 0 self-test and
+// 1 host engine), the clock-domain crossings and the USB engine (usb_clk). The root ports leave
+// as UTMI+ bundles (an external ULPI/UTMI PHY, or kite_fs_phy instances next to this top).
+// kite_wb_top is the same core behind Wishbone.
 
 `default_nettype none
 
@@ -18,10 +18,17 @@ module kite_axi_top #(
   parameter int unsigned AXIL_ADDR_WIDTH = 12, // AXI4-Lite slave address width: 12..64
   parameter int unsigned NUM_PORTS = 1,        // root hub ports, 1..15 (reported in CAP)
   parameter int unsigned MAX_BURST_BEATS = 16, // longest DMA burst: power of 2, 1..256
-  parameter int unsigned DMA_BUF_BYTES = 512   // self-test realignment buffer, power of 2
+  parameter int unsigned DMA_BUF_BYTES = 512,  // self-test realignment buffer, power of 2
+  parameter int unsigned NUM_CTX = 16,         // endpoint contexts, 1..64 (CAP_HOST.NUM_CTX)
+  parameter int unsigned PKT_BUF_BYTES = 1024, // packet buffer, power of 2, 1024..4096
+  parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
+  parameter int unsigned USB_CLK_HZ = 48000000,   // usb_clk frequency
+  parameter bit ONCHIP_PHY = 1'b0              // CAP_HOST.ONCHIP_PHY (kite_fs_phy beside it)
 ) (
   input  wire                        clk,
   input  wire                        rst,   // synchronous, active high
+  input  wire                        usb_clk,
+  input  wire                        usb_rst,  // synchronous to usb_clk, active high
 
   // AXI4-Lite slave: registers
   input  wire [AXIL_ADDR_WIDTH-1:0]  s_axil_awaddr,
@@ -82,7 +89,23 @@ module kite_axi_top #(
   output logic                       m_axi_rready,
 
   output logic                       irq,   // level, active high
-  output logic                       busy   // DMA work in flight
+  output logic                       busy,  // DMA work in flight, host engine busy or RUN = 1
+
+  // root ports (usb_clk domain), packed: port n at [n*8 +: 8], [n*2 +: 2], [n]
+  input  wire  [NUM_PORTS-1:0]       port_oc_in,
+  output logic [NUM_PORTS-1:0]       port_vbus_en,
+  output logic [NUM_PORTS*8-1:0]     utmi_data_out,
+  output logic [NUM_PORTS-1:0]       utmi_txvalid,
+  input  wire  [NUM_PORTS-1:0]       utmi_txready,
+  input  wire  [NUM_PORTS*8-1:0]     utmi_data_in,
+  input  wire  [NUM_PORTS-1:0]       utmi_rxvalid,
+  input  wire  [NUM_PORTS-1:0]       utmi_rxactive,
+  input  wire  [NUM_PORTS-1:0]       utmi_rxerror,
+  input  wire  [NUM_PORTS*2-1:0]     utmi_linestate,
+  output logic [NUM_PORTS*2-1:0]     utmi_xcvrselect,
+  output logic [NUM_PORTS-1:0]       utmi_termselect,
+  output logic [NUM_PORTS*2-1:0]     utmi_opmode,
+  output logic [NUM_PORTS*2-1:0]     utmi_line_ctrl
 );
 
   // ------------------------------------------------------------------ parameter checks
@@ -94,124 +117,65 @@ module kite_axi_top #(
     $error("kite_axi_top: MAX_BURST_BEATS must be 1..256");
   end
 
-  logic        dt_start, dt_busy, dt_done, dt_error, dt_done_evt, dt_error_evt;
-  logic [1:0]  dt_op;
-  logic [63:0] dt_src, dt_dst;
-  logic [31:0] dt_len, dt_crc, dt_done_bytes, dt_cycles;
-  logic [7:0]  dt_seed, dt_step;
-  logic [3:0]  dt_err_code;
+  logic        reg_wr_en;
+  logic [11:0] reg_wr_addr, reg_rd_addr;
+  logic [31:0] reg_wr_data, reg_rd_data;
+  logic [3:0]  reg_wr_strb;
 
-  kite_axil_regs #(
-    .AXIL_ADDR_WIDTH    (AXIL_ADDR_WIDTH),
-    .CAP_ADDR_WIDTH     (ADDR_WIDTH),
-    .CAP_DATA_BYTES_LOG2($clog2(DATA_WIDTH / 8)),
-    .CAP_NUM_PORTS      (NUM_PORTS),
-    .CAP_DMA_TEST       (1'b1),
-    .CAP_MAX_BURST_LOG2 ($clog2(MAX_BURST_BEATS))
-  ) u_regs (
-    .clk                 (clk),
-    .rst                 (rst),
-    .s_axil_awaddr       (s_axil_awaddr),
-    .s_axil_awprot       (s_axil_awprot),
-    .s_axil_awvalid      (s_axil_awvalid),
-    .s_axil_awready      (s_axil_awready),
-    .s_axil_wdata        (s_axil_wdata),
-    .s_axil_wstrb        (s_axil_wstrb),
-    .s_axil_wvalid       (s_axil_wvalid),
-    .s_axil_wready       (s_axil_wready),
-    .s_axil_bresp        (s_axil_bresp),
-    .s_axil_bvalid       (s_axil_bvalid),
-    .s_axil_bready       (s_axil_bready),
-    .s_axil_araddr       (s_axil_araddr),
-    .s_axil_arprot       (s_axil_arprot),
-    .s_axil_arvalid      (s_axil_arvalid),
-    .s_axil_arready      (s_axil_arready),
-    .s_axil_rdata        (s_axil_rdata),
-    .s_axil_rresp        (s_axil_rresp),
-    .s_axil_rvalid       (s_axil_rvalid),
-    .s_axil_rready       (s_axil_rready),
-    .dmatest_start_o     (dt_start),
-    .dmatest_op_o        (dt_op),
-    .dmatest_src_o       (dt_src),
-    .dmatest_dst_o       (dt_dst),
-    .dmatest_len_o       (dt_len),
-    .dmatest_seed_o      (dt_seed),
-    .dmatest_step_o      (dt_step),
-    .dmatest_busy_i      (dt_busy),
-    .dmatest_done_i      (dt_done),
-    .dmatest_error_i     (dt_error),
-    .dmatest_err_code_i  (dt_err_code),
-    .dmatest_crc_i       (dt_crc),
-    .dmatest_done_bytes_i(dt_done_bytes),
-    .dmatest_cycles_i    (dt_cycles),
-    .dmatest_done_evt_i  (dt_done_evt),
-    .dmatest_error_evt_i (dt_error_evt),
-    .irq_o               (irq)
+  kite_axil_regs #(.AXIL_ADDR_WIDTH(AXIL_ADDR_WIDTH)) u_axil (
+    .clk(clk), .rst(rst),
+    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot),
+    .s_axil_awvalid(s_axil_awvalid), .s_axil_awready(s_axil_awready),
+    .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb), .s_axil_wvalid(s_axil_wvalid),
+    .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp), .s_axil_bvalid(s_axil_bvalid),
+    .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),
+    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid),
+    .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata),
+    .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
+    .reg_wr_en(reg_wr_en), .reg_wr_addr(reg_wr_addr), .reg_wr_data(reg_wr_data),
+    .reg_wr_strb(reg_wr_strb), .reg_rd_addr(reg_rd_addr), .reg_rd_data(reg_rd_data)
   );
 
-  kite_dma_test #(
-    .ADDR_WIDTH     (ADDR_WIDTH),
-    .DATA_WIDTH     (DATA_WIDTH),
-    .ID_WIDTH       (ID_WIDTH),
-    .MAX_BURST_BEATS(MAX_BURST_BEATS),
-    .BUF_BYTES      (DMA_BUF_BYTES)
-  ) u_dma_test (
-    .clk          (clk),
-    .rst          (rst),
-    .start_i      (dt_start),
-    .op_i         (dt_op),
-    .src_i        (dt_src),
-    .dst_i        (dt_dst),
-    .len_i        (dt_len),
-    .seed_i       (dt_seed),
-    .step_i       (dt_step),
-    .busy_o       (dt_busy),
-    .done_o       (dt_done),
-    .error_o      (dt_error),
-    .err_code_o   (dt_err_code),
-    .crc_o        (dt_crc),
-    .done_bytes_o (dt_done_bytes),
-    .cycles_o     (dt_cycles),
-    .done_evt_o   (dt_done_evt),
-    .error_evt_o  (dt_error_evt),
-    .m_axi_awid   (m_axi_awid),
-    .m_axi_awaddr (m_axi_awaddr),
-    .m_axi_awlen  (m_axi_awlen),
-    .m_axi_awsize (m_axi_awsize),
-    .m_axi_awburst(m_axi_awburst),
-    .m_axi_awlock (m_axi_awlock),
-    .m_axi_awcache(m_axi_awcache),
-    .m_axi_awprot (m_axi_awprot),
-    .m_axi_awvalid(m_axi_awvalid),
-    .m_axi_awready(m_axi_awready),
-    .m_axi_wdata  (m_axi_wdata),
-    .m_axi_wstrb  (m_axi_wstrb),
-    .m_axi_wlast  (m_axi_wlast),
-    .m_axi_wvalid (m_axi_wvalid),
-    .m_axi_wready (m_axi_wready),
-    .m_axi_bid    (m_axi_bid),
-    .m_axi_bresp  (m_axi_bresp),
-    .m_axi_bvalid (m_axi_bvalid),
-    .m_axi_bready (m_axi_bready),
-    .m_axi_arid   (m_axi_arid),
-    .m_axi_araddr (m_axi_araddr),
-    .m_axi_arlen  (m_axi_arlen),
-    .m_axi_arsize (m_axi_arsize),
-    .m_axi_arburst(m_axi_arburst),
-    .m_axi_arlock (m_axi_arlock),
-    .m_axi_arcache(m_axi_arcache),
-    .m_axi_arprot (m_axi_arprot),
-    .m_axi_arvalid(m_axi_arvalid),
-    .m_axi_arready(m_axi_arready),
-    .m_axi_rid    (m_axi_rid),
-    .m_axi_rdata  (m_axi_rdata),
-    .m_axi_rresp  (m_axi_rresp),
-    .m_axi_rlast  (m_axi_rlast),
-    .m_axi_rvalid (m_axi_rvalid),
-    .m_axi_rready (m_axi_rready)
+  kite_core #(
+    .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
+    .NUM_PORTS(NUM_PORTS), .NUM_CTX(NUM_CTX), .MAX_BURST_BEATS(MAX_BURST_BEATS),
+    .DMA_BUF_BYTES(DMA_BUF_BYTES), .PKT_BUF_BYTES(PKT_BUF_BYTES), .BUS_CLK_HZ(BUS_CLK_HZ),
+    .USB_CLK_HZ(USB_CLK_HZ), .ONCHIP_PHY(ONCHIP_PHY)
+  ) u_core (
+    .clk(clk), .rst(rst), .usb_clk(usb_clk), .usb_rst(usb_rst),
+    .reg_wr_en(reg_wr_en), .reg_wr_addr(reg_wr_addr), .reg_wr_data(reg_wr_data),
+    .reg_wr_strb(reg_wr_strb), .reg_rd_addr(reg_rd_addr), .reg_rd_data(reg_rd_data),
+    .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
+    .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
+    .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
+    .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
+    .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
+    .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
+    .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
+    .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
+    .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready),
+    .irq(irq), .busy(busy),
+    .port_oc_in(port_oc_in), .port_vbus_en(port_vbus_en),
+    .utmi_data_out(utmi_data_out), .utmi_txvalid(utmi_txvalid), .utmi_txready(utmi_txready),
+    .utmi_data_in(utmi_data_in), .utmi_rxvalid(utmi_rxvalid), .utmi_rxactive(utmi_rxactive),
+    .utmi_rxerror(utmi_rxerror), .utmi_linestate(utmi_linestate),
+    .utmi_xcvrselect(utmi_xcvrselect), .utmi_termselect(utmi_termselect),
+    .utmi_opmode(utmi_opmode), .utmi_line_ctrl(utmi_line_ctrl)
   );
 
-  assign busy = dt_busy;
+  // fixed AXI attributes: INCR bursts, normal non-cacheable bufferable, unprivileged secure
+  assign m_axi_awburst = 2'b01;
+  assign m_axi_arburst = 2'b01;
+  assign m_axi_awlock  = 1'b0;
+  assign m_axi_arlock  = 1'b0;
+  assign m_axi_awcache = 4'b0011;
+  assign m_axi_arcache = 4'b0011;
+  assign m_axi_awprot  = 3'b000;
+  assign m_axi_arprot  = 3'b000;
+
+  // one burst per direction in flight: responses need no ID matching
+  logic unused_ok;
+  assign unused_ok = ^{m_axi_bid, m_axi_rid};
 
 endmodule : kite_axi_top
 

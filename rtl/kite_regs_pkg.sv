@@ -11,7 +11,7 @@ package kite_regs_pkg;
   localparam int unsigned KITE_REG_BLOCK_SIZE = 32'h1000;
   localparam int unsigned KITE_REG_ADDR_BITS = 12;
   localparam int unsigned KITE_VERSION_MAJOR = 0;
-  localparam int unsigned KITE_VERSION_MINOR = 1;
+  localparam int unsigned KITE_VERSION_MINOR = 2;
   localparam int unsigned KITE_VERSION_PATCH = 0;
 
   // ID: Identification. Lets a driver confirm it talks to a kite controller before touching
@@ -25,7 +25,7 @@ package kite_regs_pkg;
 
   // VERSION: Version of the register interface. A driver refuses a different major version.
   localparam logic [11:0] KITE_REG_VERSION = 12'h004;
-  localparam logic [31:0] KITE_VERSION_RESET = 32'h00010000;
+  localparam logic [31:0] KITE_VERSION_RESET = 32'h00020000;
   localparam int unsigned KITE_VERSION_PATCH_LSB = 0;
   localparam int unsigned KITE_VERSION_PATCH_WIDTH = 16;
   localparam logic [31:0] KITE_VERSION_PATCH_MASK = 32'h0000ffff;
@@ -33,7 +33,7 @@ package kite_regs_pkg;
   localparam int unsigned KITE_VERSION_MINOR_LSB = 16;
   localparam int unsigned KITE_VERSION_MINOR_WIDTH = 8;
   localparam logic [31:0] KITE_VERSION_MINOR_MASK = 32'h00ff0000;
-  localparam logic [7:0] KITE_VERSION_MINOR_RESET = 8'h1;
+  localparam logic [7:0] KITE_VERSION_MINOR_RESET = 8'h2;
   localparam int unsigned KITE_VERSION_MAJOR_LSB = 24;
   localparam int unsigned KITE_VERSION_MAJOR_WIDTH = 8;
   localparam logic [31:0] KITE_VERSION_MAJOR_MASK = 32'hff000000;
@@ -58,6 +58,25 @@ package kite_regs_pkg;
   localparam int unsigned KITE_CAP_MAX_BURST_LOG2_WIDTH = 4;
   localparam logic [31:0] KITE_CAP_MAX_BURST_LOG2_MASK = 32'h00f00000;
 
+  // CAP_HOST: Host controller capabilities, fixed by synthesis parameters.
+  localparam logic [11:0] KITE_REG_CAP_HOST = 12'h00c;
+  localparam logic [31:0] KITE_CAP_HOST_RESET = 32'h00000000;
+  localparam int unsigned KITE_CAP_HOST_NUM_CTX_LSB = 0;
+  localparam int unsigned KITE_CAP_HOST_NUM_CTX_WIDTH = 8;
+  localparam logic [31:0] KITE_CAP_HOST_NUM_CTX_MASK = 32'h000000ff;
+  localparam int unsigned KITE_CAP_HOST_PKT_BUF_LOG2_LSB = 8;
+  localparam int unsigned KITE_CAP_HOST_PKT_BUF_LOG2_WIDTH = 4;
+  localparam logic [31:0] KITE_CAP_HOST_PKT_BUF_LOG2_MASK = 32'h00000f00;
+  localparam int unsigned KITE_CAP_HOST_ISO_LSB = 16;
+  localparam int unsigned KITE_CAP_HOST_ISO_WIDTH = 1;
+  localparam logic [31:0] KITE_CAP_HOST_ISO_MASK = 32'h00010000;
+  localparam int unsigned KITE_CAP_HOST_LOW_SPEED_LSB = 17;
+  localparam int unsigned KITE_CAP_HOST_LOW_SPEED_WIDTH = 1;
+  localparam logic [31:0] KITE_CAP_HOST_LOW_SPEED_MASK = 32'h00020000;
+  localparam int unsigned KITE_CAP_HOST_ONCHIP_PHY_LSB = 18;
+  localparam int unsigned KITE_CAP_HOST_ONCHIP_PHY_WIDTH = 1;
+  localparam logic [31:0] KITE_CAP_HOST_ONCHIP_PHY_MASK = 32'h00040000;
+
   // SCRATCH: Scratch register with no effect on the hardware. Used to check and time register
   // access.
   localparam logic [11:0] KITE_REG_SCRATCH = 12'h010;
@@ -78,6 +97,22 @@ package kite_regs_pkg;
   localparam int unsigned KITE_INT_STATUS_DMATEST_ERROR_WIDTH = 1;
   localparam logic [31:0] KITE_INT_STATUS_DMATEST_ERROR_MASK = 32'h00000002;
   localparam logic [0:0] KITE_INT_STATUS_DMATEST_ERROR_RESET = 1'h0;
+  localparam int unsigned KITE_INT_STATUS_EVENT_LSB = 2;
+  localparam int unsigned KITE_INT_STATUS_EVENT_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_STATUS_EVENT_MASK = 32'h00000004;
+  localparam logic [0:0] KITE_INT_STATUS_EVENT_RESET = 1'h0;
+  localparam int unsigned KITE_INT_STATUS_PORT_CHANGE_LSB = 3;
+  localparam int unsigned KITE_INT_STATUS_PORT_CHANGE_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_STATUS_PORT_CHANGE_MASK = 32'h00000008;
+  localparam logic [0:0] KITE_INT_STATUS_PORT_CHANGE_RESET = 1'h0;
+  localparam int unsigned KITE_INT_STATUS_HOST_ERROR_LSB = 4;
+  localparam int unsigned KITE_INT_STATUS_HOST_ERROR_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_STATUS_HOST_ERROR_MASK = 32'h00000010;
+  localparam logic [0:0] KITE_INT_STATUS_HOST_ERROR_RESET = 1'h0;
+  localparam int unsigned KITE_INT_STATUS_SOF_LSB = 5;
+  localparam int unsigned KITE_INT_STATUS_SOF_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_STATUS_SOF_MASK = 32'h00000020;
+  localparam logic [0:0] KITE_INT_STATUS_SOF_RESET = 1'h0;
 
   // INT_ENABLE: Interrupt enable. A status bit drives the interrupt line only while its enable bit
   // is 1.
@@ -91,6 +126,22 @@ package kite_regs_pkg;
   localparam int unsigned KITE_INT_ENABLE_DMATEST_ERROR_WIDTH = 1;
   localparam logic [31:0] KITE_INT_ENABLE_DMATEST_ERROR_MASK = 32'h00000002;
   localparam logic [0:0] KITE_INT_ENABLE_DMATEST_ERROR_RESET = 1'h0;
+  localparam int unsigned KITE_INT_ENABLE_EVENT_LSB = 2;
+  localparam int unsigned KITE_INT_ENABLE_EVENT_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_ENABLE_EVENT_MASK = 32'h00000004;
+  localparam logic [0:0] KITE_INT_ENABLE_EVENT_RESET = 1'h0;
+  localparam int unsigned KITE_INT_ENABLE_PORT_CHANGE_LSB = 3;
+  localparam int unsigned KITE_INT_ENABLE_PORT_CHANGE_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_ENABLE_PORT_CHANGE_MASK = 32'h00000008;
+  localparam logic [0:0] KITE_INT_ENABLE_PORT_CHANGE_RESET = 1'h0;
+  localparam int unsigned KITE_INT_ENABLE_HOST_ERROR_LSB = 4;
+  localparam int unsigned KITE_INT_ENABLE_HOST_ERROR_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_ENABLE_HOST_ERROR_MASK = 32'h00000010;
+  localparam logic [0:0] KITE_INT_ENABLE_HOST_ERROR_RESET = 1'h0;
+  localparam int unsigned KITE_INT_ENABLE_SOF_LSB = 5;
+  localparam int unsigned KITE_INT_ENABLE_SOF_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_ENABLE_SOF_MASK = 32'h00000020;
+  localparam logic [0:0] KITE_INT_ENABLE_SOF_RESET = 1'h0;
 
   // INT_FORCE: Interrupt test. Writing 1 to a bit sets the same bit of INT_STATUS, as if its event
   // had happened.
@@ -102,6 +153,221 @@ package kite_regs_pkg;
   localparam int unsigned KITE_INT_FORCE_DMATEST_ERROR_LSB = 1;
   localparam int unsigned KITE_INT_FORCE_DMATEST_ERROR_WIDTH = 1;
   localparam logic [31:0] KITE_INT_FORCE_DMATEST_ERROR_MASK = 32'h00000002;
+  localparam int unsigned KITE_INT_FORCE_EVENT_LSB = 2;
+  localparam int unsigned KITE_INT_FORCE_EVENT_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_FORCE_EVENT_MASK = 32'h00000004;
+  localparam int unsigned KITE_INT_FORCE_PORT_CHANGE_LSB = 3;
+  localparam int unsigned KITE_INT_FORCE_PORT_CHANGE_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_FORCE_PORT_CHANGE_MASK = 32'h00000008;
+  localparam int unsigned KITE_INT_FORCE_HOST_ERROR_LSB = 4;
+  localparam int unsigned KITE_INT_FORCE_HOST_ERROR_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_FORCE_HOST_ERROR_MASK = 32'h00000010;
+  localparam int unsigned KITE_INT_FORCE_SOF_LSB = 5;
+  localparam int unsigned KITE_INT_FORCE_SOF_WIDTH = 1;
+  localparam logic [31:0] KITE_INT_FORCE_SOF_MASK = 32'h00000020;
+
+  // USBCMD: Host controller command.
+  localparam logic [11:0] KITE_REG_USBCMD = 12'h040;
+  localparam logic [31:0] KITE_USBCMD_RESET = 32'h00000000;
+  localparam int unsigned KITE_USBCMD_RUN_LSB = 0;
+  localparam int unsigned KITE_USBCMD_RUN_WIDTH = 1;
+  localparam logic [31:0] KITE_USBCMD_RUN_MASK = 32'h00000001;
+  localparam logic [0:0] KITE_USBCMD_RUN_RESET = 1'h0;
+  localparam int unsigned KITE_USBCMD_HCRESET_LSB = 1;
+  localparam int unsigned KITE_USBCMD_HCRESET_WIDTH = 1;
+  localparam logic [31:0] KITE_USBCMD_HCRESET_MASK = 32'h00000002;
+
+  // USBSTS: Host controller status.
+  localparam logic [11:0] KITE_REG_USBSTS = 12'h044;
+  localparam logic [31:0] KITE_USBSTS_RESET = 32'h00000001;
+  localparam int unsigned KITE_USBSTS_HALTED_LSB = 0;
+  localparam int unsigned KITE_USBSTS_HALTED_WIDTH = 1;
+  localparam logic [31:0] KITE_USBSTS_HALTED_MASK = 32'h00000001;
+  localparam logic [0:0] KITE_USBSTS_HALTED_RESET = 1'h1;
+  localparam int unsigned KITE_USBSTS_EVT_FULL_LSB = 1;
+  localparam int unsigned KITE_USBSTS_EVT_FULL_WIDTH = 1;
+  localparam logic [31:0] KITE_USBSTS_EVT_FULL_MASK = 32'h00000002;
+  localparam logic [0:0] KITE_USBSTS_EVT_FULL_RESET = 1'h0;
+  localparam int unsigned KITE_USBSTS_HOST_ERROR_LSB = 2;
+  localparam int unsigned KITE_USBSTS_HOST_ERROR_WIDTH = 1;
+  localparam logic [31:0] KITE_USBSTS_HOST_ERROR_MASK = 32'h00000004;
+  localparam logic [0:0] KITE_USBSTS_HOST_ERROR_RESET = 1'h0;
+
+  // FRAME: Current frame number.
+  localparam logic [11:0] KITE_REG_FRAME = 12'h048;
+  localparam logic [31:0] KITE_FRAME_RESET = 32'h00000000;
+  localparam int unsigned KITE_FRAME_NUMBER_LSB = 0;
+  localparam int unsigned KITE_FRAME_NUMBER_WIDTH = 11;
+  localparam logic [31:0] KITE_FRAME_NUMBER_MASK = 32'h000007ff;
+  localparam logic [10:0] KITE_FRAME_NUMBER_RESET = 11'h0;
+
+  // FRAME_INTERVAL: Frame length.
+  localparam logic [11:0] KITE_REG_FRAME_INTERVAL = 12'h04c;
+  localparam logic [31:0] KITE_FRAME_INTERVAL_RESET = 32'h00002edf;
+  localparam int unsigned KITE_FRAME_INTERVAL_FI_LSB = 0;
+  localparam int unsigned KITE_FRAME_INTERVAL_FI_WIDTH = 14;
+  localparam logic [31:0] KITE_FRAME_INTERVAL_FI_MASK = 32'h00003fff;
+  localparam logic [13:0] KITE_FRAME_INTERVAL_FI_RESET = 14'h2edf;
+
+  // EVT_BASE_LO: Event ring base bus address, bits 31:0 (64-byte aligned). Writing it restarts the
+  // producer at entry 0 with cycle 1.
+  localparam logic [11:0] KITE_REG_EVT_BASE_LO = 12'h050;
+  localparam logic [31:0] KITE_EVT_BASE_LO_RESET = 32'h00000000;
+  localparam int unsigned KITE_EVT_BASE_LO_ADDR_LSB = 6;
+  localparam int unsigned KITE_EVT_BASE_LO_ADDR_WIDTH = 26;
+  localparam logic [31:0] KITE_EVT_BASE_LO_ADDR_MASK = 32'hffffffc0;
+  localparam logic [25:0] KITE_EVT_BASE_LO_ADDR_RESET = 26'h0;
+
+  // EVT_BASE_HI: Event ring base bus address, bits 63:32.
+  localparam logic [11:0] KITE_REG_EVT_BASE_HI = 12'h054;
+  localparam logic [31:0] KITE_EVT_BASE_HI_RESET = 32'h00000000;
+  localparam int unsigned KITE_EVT_BASE_HI_ADDR_LSB = 0;
+  localparam int unsigned KITE_EVT_BASE_HI_ADDR_WIDTH = 32;
+  localparam logic [31:0] KITE_EVT_BASE_HI_ADDR_MASK = 32'hffffffff;
+  localparam logic [31:0] KITE_EVT_BASE_HI_ADDR_RESET = 32'h0;
+
+  // EVT_SIZE: Event ring size. Writing it restarts the producer at entry 0 with cycle 1.
+  localparam logic [11:0] KITE_REG_EVT_SIZE = 12'h058;
+  localparam logic [31:0] KITE_EVT_SIZE_RESET = 32'h00000010;
+  localparam int unsigned KITE_EVT_SIZE_ENTRIES_LSB = 0;
+  localparam int unsigned KITE_EVT_SIZE_ENTRIES_WIDTH = 13;
+  localparam logic [31:0] KITE_EVT_SIZE_ENTRIES_MASK = 32'h00001fff;
+  localparam logic [12:0] KITE_EVT_SIZE_ENTRIES_RESET = 13'h10;
+
+  // IMOD: Interrupt moderation.
+  localparam logic [11:0] KITE_REG_IMOD = 12'h05c;
+  localparam logic [31:0] KITE_IMOD_RESET = 32'h00000000;
+  localparam int unsigned KITE_IMOD_INTERVAL_LSB = 0;
+  localparam int unsigned KITE_IMOD_INTERVAL_WIDTH = 16;
+  localparam logic [31:0] KITE_IMOD_INTERVAL_MASK = 32'h0000ffff;
+  localparam logic [15:0] KITE_IMOD_INTERVAL_RESET = 16'h0;
+
+  // EVT_DEQ_LO: Event ring dequeue pointer, bits 31:0: the bus address of the next event software
+  // will read.
+  localparam logic [11:0] KITE_REG_EVT_DEQ_LO = 12'h060;
+  localparam logic [31:0] KITE_EVT_DEQ_LO_RESET = 32'h00000000;
+  localparam int unsigned KITE_EVT_DEQ_LO_ADDR_LSB = 4;
+  localparam int unsigned KITE_EVT_DEQ_LO_ADDR_WIDTH = 28;
+  localparam logic [31:0] KITE_EVT_DEQ_LO_ADDR_MASK = 32'hfffffff0;
+  localparam logic [27:0] KITE_EVT_DEQ_LO_ADDR_RESET = 28'h0;
+
+  // EVT_DEQ_HI: Event ring dequeue pointer, bits 63:32.
+  localparam logic [11:0] KITE_REG_EVT_DEQ_HI = 12'h064;
+  localparam logic [31:0] KITE_EVT_DEQ_HI_RESET = 32'h00000000;
+  localparam int unsigned KITE_EVT_DEQ_HI_ADDR_LSB = 0;
+  localparam int unsigned KITE_EVT_DEQ_HI_ADDR_WIDTH = 32;
+  localparam logic [31:0] KITE_EVT_DEQ_HI_ADDR_MASK = 32'hffffffff;
+  localparam logic [31:0] KITE_EVT_DEQ_HI_ADDR_RESET = 32'h0;
+
+  // DOORBELL: Doorbell: tells the controller that a context's transfer ring has new TRBs.
+  localparam logic [11:0] KITE_REG_DOORBELL = 12'h068;
+  localparam logic [31:0] KITE_DOORBELL_RESET = 32'h00000000;
+  localparam int unsigned KITE_DOORBELL_CTX_LSB = 0;
+  localparam int unsigned KITE_DOORBELL_CTX_WIDTH = 6;
+  localparam logic [31:0] KITE_DOORBELL_CTX_MASK = 32'h0000003f;
+
+  // CMD: Command. A write with START = 1 while CMD_STATUS.BUSY is ignored.
+  localparam logic [11:0] KITE_REG_CMD = 12'h070;
+  localparam logic [31:0] KITE_CMD_RESET = 32'h00000000;
+  localparam int unsigned KITE_CMD_START_LSB = 0;
+  localparam int unsigned KITE_CMD_START_WIDTH = 1;
+  localparam logic [31:0] KITE_CMD_START_MASK = 32'h00000001;
+  localparam int unsigned KITE_CMD_OP_LSB = 4;
+  localparam int unsigned KITE_CMD_OP_WIDTH = 4;
+  localparam logic [31:0] KITE_CMD_OP_MASK = 32'h000000f0;
+  localparam logic [3:0] KITE_CMD_OP_RESET = 4'h0;
+  localparam logic [3:0] KITE_CMD_OP_STOP_EP = 4'd1;
+  localparam logic [3:0] KITE_CMD_OP_SET_DEQ = 4'd2;
+  localparam logic [3:0] KITE_CMD_OP_RESET_EP = 4'd3;
+  localparam int unsigned KITE_CMD_CTX_LSB = 8;
+  localparam int unsigned KITE_CMD_CTX_WIDTH = 6;
+  localparam logic [31:0] KITE_CMD_CTX_MASK = 32'h00003f00;
+  localparam logic [5:0] KITE_CMD_CTX_RESET = 6'h0;
+
+  // CMD_ARG_LO: Command argument, bits 31:0 (SET_DEQ: dequeue pointer bits 31:4 and DCS in bit 0).
+  localparam logic [11:0] KITE_REG_CMD_ARG_LO = 12'h074;
+  localparam logic [31:0] KITE_CMD_ARG_LO_RESET = 32'h00000000;
+  localparam int unsigned KITE_CMD_ARG_LO_VALUE_LSB = 0;
+  localparam int unsigned KITE_CMD_ARG_LO_VALUE_WIDTH = 32;
+  localparam logic [31:0] KITE_CMD_ARG_LO_VALUE_MASK = 32'hffffffff;
+  localparam logic [31:0] KITE_CMD_ARG_LO_VALUE_RESET = 32'h0;
+
+  // CMD_ARG_HI: Command argument, bits 63:32.
+  localparam logic [11:0] KITE_REG_CMD_ARG_HI = 12'h078;
+  localparam logic [31:0] KITE_CMD_ARG_HI_RESET = 32'h00000000;
+  localparam int unsigned KITE_CMD_ARG_HI_VALUE_LSB = 0;
+  localparam int unsigned KITE_CMD_ARG_HI_VALUE_WIDTH = 32;
+  localparam logic [31:0] KITE_CMD_ARG_HI_VALUE_MASK = 32'hffffffff;
+  localparam logic [31:0] KITE_CMD_ARG_HI_VALUE_RESET = 32'h0;
+
+  // CMD_STATUS: Command status.
+  localparam logic [11:0] KITE_REG_CMD_STATUS = 12'h07c;
+  localparam logic [31:0] KITE_CMD_STATUS_RESET = 32'h00000000;
+  localparam int unsigned KITE_CMD_STATUS_BUSY_LSB = 0;
+  localparam int unsigned KITE_CMD_STATUS_BUSY_WIDTH = 1;
+  localparam logic [31:0] KITE_CMD_STATUS_BUSY_MASK = 32'h00000001;
+  localparam logic [0:0] KITE_CMD_STATUS_BUSY_RESET = 1'h0;
+
+  // PORTSC: Port status and control of root port n.
+  localparam logic [11:0] KITE_REG_PORTSC = 12'h080;
+  localparam int unsigned KITE_REG_PORTSC_COUNT = 15;
+  localparam int unsigned KITE_REG_PORTSC_STRIDE = 4;
+  localparam logic [31:0] KITE_PORTSC_RESET = 32'h00000000;
+  localparam int unsigned KITE_PORTSC_CONNECTED_LSB = 0;
+  localparam int unsigned KITE_PORTSC_CONNECTED_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_CONNECTED_MASK = 32'h00000001;
+  localparam logic [0:0] KITE_PORTSC_CONNECTED_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_ENABLED_LSB = 1;
+  localparam int unsigned KITE_PORTSC_ENABLED_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_ENABLED_MASK = 32'h00000002;
+  localparam logic [0:0] KITE_PORTSC_ENABLED_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_POWER_LSB = 2;
+  localparam int unsigned KITE_PORTSC_POWER_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_POWER_MASK = 32'h00000004;
+  localparam logic [0:0] KITE_PORTSC_POWER_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_RESET_LSB = 3;
+  localparam int unsigned KITE_PORTSC_RESET_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_RESET_MASK = 32'h00000008;
+  localparam logic [0:0] KITE_PORTSC_RESET_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_SUSPEND_LSB = 4;
+  localparam int unsigned KITE_PORTSC_SUSPEND_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_SUSPEND_MASK = 32'h00000010;
+  localparam logic [0:0] KITE_PORTSC_SUSPEND_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_RESUME_LSB = 5;
+  localparam int unsigned KITE_PORTSC_RESUME_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_RESUME_MASK = 32'h00000020;
+  localparam logic [0:0] KITE_PORTSC_RESUME_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_LS_LSB = 6;
+  localparam int unsigned KITE_PORTSC_LS_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_LS_MASK = 32'h00000040;
+  localparam logic [0:0] KITE_PORTSC_LS_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_OVERCURRENT_LSB = 7;
+  localparam int unsigned KITE_PORTSC_OVERCURRENT_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_OVERCURRENT_MASK = 32'h00000080;
+  localparam logic [0:0] KITE_PORTSC_OVERCURRENT_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_DISABLE_LSB = 8;
+  localparam int unsigned KITE_PORTSC_DISABLE_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_DISABLE_MASK = 32'h00000100;
+  localparam int unsigned KITE_PORTSC_CSC_LSB = 16;
+  localparam int unsigned KITE_PORTSC_CSC_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_CSC_MASK = 32'h00010000;
+  localparam logic [0:0] KITE_PORTSC_CSC_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_PEC_LSB = 17;
+  localparam int unsigned KITE_PORTSC_PEC_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_PEC_MASK = 32'h00020000;
+  localparam logic [0:0] KITE_PORTSC_PEC_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_PRC_LSB = 18;
+  localparam int unsigned KITE_PORTSC_PRC_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_PRC_MASK = 32'h00040000;
+  localparam logic [0:0] KITE_PORTSC_PRC_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_OCC_LSB = 19;
+  localparam int unsigned KITE_PORTSC_OCC_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_OCC_MASK = 32'h00080000;
+  localparam logic [0:0] KITE_PORTSC_OCC_RESET = 1'h0;
+  localparam int unsigned KITE_PORTSC_PSC_LSB = 20;
+  localparam int unsigned KITE_PORTSC_PSC_WIDTH = 1;
+  localparam logic [31:0] KITE_PORTSC_PSC_MASK = 32'h00100000;
+  localparam logic [0:0] KITE_PORTSC_PSC_RESET = 1'h0;
 
   // DMATEST_SRC_LO: Source bus address, bits 31:0 (COPY and READ).
   localparam logic [11:0] KITE_REG_DMATEST_SRC_LO = 12'h100;
@@ -224,6 +490,207 @@ package kite_regs_pkg;
   localparam int unsigned KITE_DMATEST_CYCLES_COUNT_WIDTH = 32;
   localparam logic [31:0] KITE_DMATEST_CYCLES_COUNT_MASK = 32'hffffffff;
   localparam logic [31:0] KITE_DMATEST_CYCLES_COUNT_RESET = 32'h0;
+
+  // CTX_CFG0: Endpoint configuration.
+  localparam logic [11:0] KITE_REG_CTX_CFG0 = 12'h800;
+  localparam int unsigned KITE_REG_CTX_CFG0_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_CFG0_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_CFG0_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_CFG0_DEV_ADDR_LSB = 0;
+  localparam int unsigned KITE_CTX_CFG0_DEV_ADDR_WIDTH = 7;
+  localparam logic [31:0] KITE_CTX_CFG0_DEV_ADDR_MASK = 32'h0000007f;
+  localparam logic [6:0] KITE_CTX_CFG0_DEV_ADDR_RESET = 7'h0;
+  localparam int unsigned KITE_CTX_CFG0_EP_NUM_LSB = 8;
+  localparam int unsigned KITE_CTX_CFG0_EP_NUM_WIDTH = 4;
+  localparam logic [31:0] KITE_CTX_CFG0_EP_NUM_MASK = 32'h00000f00;
+  localparam logic [3:0] KITE_CTX_CFG0_EP_NUM_RESET = 4'h0;
+  localparam int unsigned KITE_CTX_CFG0_DIR_IN_LSB = 12;
+  localparam int unsigned KITE_CTX_CFG0_DIR_IN_WIDTH = 1;
+  localparam logic [31:0] KITE_CTX_CFG0_DIR_IN_MASK = 32'h00001000;
+  localparam logic [0:0] KITE_CTX_CFG0_DIR_IN_RESET = 1'h0;
+  localparam int unsigned KITE_CTX_CFG0_TYPE_LSB = 13;
+  localparam int unsigned KITE_CTX_CFG0_TYPE_WIDTH = 2;
+  localparam logic [31:0] KITE_CTX_CFG0_TYPE_MASK = 32'h00006000;
+  localparam logic [1:0] KITE_CTX_CFG0_TYPE_RESET = 2'h0;
+  localparam logic [1:0] KITE_CTX_CFG0_TYPE_CONTROL = 2'd0;
+  localparam logic [1:0] KITE_CTX_CFG0_TYPE_ISOCH = 2'd1;
+  localparam logic [1:0] KITE_CTX_CFG0_TYPE_BULK = 2'd2;
+  localparam logic [1:0] KITE_CTX_CFG0_TYPE_INTERRUPT = 2'd3;
+  localparam int unsigned KITE_CTX_CFG0_LS_LSB = 15;
+  localparam int unsigned KITE_CTX_CFG0_LS_WIDTH = 1;
+  localparam logic [31:0] KITE_CTX_CFG0_LS_MASK = 32'h00008000;
+  localparam logic [0:0] KITE_CTX_CFG0_LS_RESET = 1'h0;
+  localparam int unsigned KITE_CTX_CFG0_MPS_LSB = 16;
+  localparam int unsigned KITE_CTX_CFG0_MPS_WIDTH = 11;
+  localparam logic [31:0] KITE_CTX_CFG0_MPS_MASK = 32'h07ff0000;
+  localparam logic [10:0] KITE_CTX_CFG0_MPS_RESET = 11'h0;
+  localparam int unsigned KITE_CTX_CFG0_PORT_LSB = 28;
+  localparam int unsigned KITE_CTX_CFG0_PORT_WIDTH = 4;
+  localparam logic [31:0] KITE_CTX_CFG0_PORT_MASK = 32'hf0000000;
+  localparam logic [3:0] KITE_CTX_CFG0_PORT_RESET = 4'h0;
+
+  // CTX_CFG1: Endpoint service interval.
+  localparam logic [11:0] KITE_REG_CTX_CFG1 = 12'h804;
+  localparam int unsigned KITE_REG_CTX_CFG1_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_CFG1_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_CFG1_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_CFG1_INTERVAL_LSB = 0;
+  localparam int unsigned KITE_CTX_CFG1_INTERVAL_WIDTH = 8;
+  localparam logic [31:0] KITE_CTX_CFG1_INTERVAL_MASK = 32'h000000ff;
+  localparam logic [7:0] KITE_CTX_CFG1_INTERVAL_RESET = 8'h0;
+
+  // CTX_DEQ_LO: Transfer ring dequeue pointer, bits 31:0, and dequeue cycle state.
+  localparam logic [11:0] KITE_REG_CTX_DEQ_LO = 12'h808;
+  localparam int unsigned KITE_REG_CTX_DEQ_LO_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_DEQ_LO_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_DEQ_LO_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_DEQ_LO_DCS_LSB = 0;
+  localparam int unsigned KITE_CTX_DEQ_LO_DCS_WIDTH = 1;
+  localparam logic [31:0] KITE_CTX_DEQ_LO_DCS_MASK = 32'h00000001;
+  localparam logic [0:0] KITE_CTX_DEQ_LO_DCS_RESET = 1'h0;
+  localparam int unsigned KITE_CTX_DEQ_LO_PTR_LSB = 4;
+  localparam int unsigned KITE_CTX_DEQ_LO_PTR_WIDTH = 28;
+  localparam logic [31:0] KITE_CTX_DEQ_LO_PTR_MASK = 32'hfffffff0;
+  localparam logic [27:0] KITE_CTX_DEQ_LO_PTR_RESET = 28'h0;
+
+  // CTX_DEQ_HI: Transfer ring dequeue pointer, bits 63:32.
+  localparam logic [11:0] KITE_REG_CTX_DEQ_HI = 12'h80c;
+  localparam int unsigned KITE_REG_CTX_DEQ_HI_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_DEQ_HI_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_DEQ_HI_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_DEQ_HI_PTR_LSB = 0;
+  localparam int unsigned KITE_CTX_DEQ_HI_PTR_WIDTH = 32;
+  localparam logic [31:0] KITE_CTX_DEQ_HI_PTR_MASK = 32'hffffffff;
+  localparam logic [31:0] KITE_CTX_DEQ_HI_PTR_RESET = 32'h0;
+
+  // CTX_STATE: Context state, data toggle and error count.
+  localparam logic [11:0] KITE_REG_CTX_STATE = 12'h810;
+  localparam int unsigned KITE_REG_CTX_STATE_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_STATE_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_STATE_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_STATE_STATE_LSB = 0;
+  localparam int unsigned KITE_CTX_STATE_STATE_WIDTH = 3;
+  localparam logic [31:0] KITE_CTX_STATE_STATE_MASK = 32'h00000007;
+  localparam logic [2:0] KITE_CTX_STATE_STATE_RESET = 3'h0;
+  localparam logic [2:0] KITE_CTX_STATE_STATE_DISABLED = 3'd0;
+  localparam logic [2:0] KITE_CTX_STATE_STATE_RUNNING = 3'd1;
+  localparam logic [2:0] KITE_CTX_STATE_STATE_HALTED = 3'd2;
+  localparam logic [2:0] KITE_CTX_STATE_STATE_STOPPED = 3'd3;
+  localparam int unsigned KITE_CTX_STATE_TOGGLE_LSB = 4;
+  localparam int unsigned KITE_CTX_STATE_TOGGLE_WIDTH = 1;
+  localparam logic [31:0] KITE_CTX_STATE_TOGGLE_MASK = 32'h00000010;
+  localparam logic [0:0] KITE_CTX_STATE_TOGGLE_RESET = 1'h0;
+  localparam int unsigned KITE_CTX_STATE_ERRCNT_LSB = 8;
+  localparam int unsigned KITE_CTX_STATE_ERRCNT_WIDTH = 2;
+  localparam logic [31:0] KITE_CTX_STATE_ERRCNT_MASK = 32'h00000300;
+  localparam logic [1:0] KITE_CTX_STATE_ERRCNT_RESET = 2'h0;
+
+  // CTX_TD_BYTES: Progress of the current TD.
+  localparam logic [11:0] KITE_REG_CTX_TD_BYTES = 12'h814;
+  localparam int unsigned KITE_REG_CTX_TD_BYTES_COUNT = 64;
+  localparam int unsigned KITE_REG_CTX_TD_BYTES_STRIDE = 32;
+  localparam logic [31:0] KITE_CTX_TD_BYTES_RESET = 32'h00000000;
+  localparam int unsigned KITE_CTX_TD_BYTES_BYTES_LSB = 0;
+  localparam int unsigned KITE_CTX_TD_BYTES_BYTES_WIDTH = 24;
+  localparam logic [31:0] KITE_CTX_TD_BYTES_BYTES_MASK = 32'h00ffffff;
+  localparam logic [23:0] KITE_CTX_TD_BYTES_BYTES_RESET = 24'h0;
+
+  // struct TRB (16 bytes): Transfer Request Block: one 16-byte entry of a transfer ring, 16-byte
+  // aligned, little endian. Software writes dwords 0..2 and the other fields of dword 3 before the
+  // cycle bit C.
+  localparam int unsigned KITE_TRB_BYTES = 16;
+  localparam int unsigned KITE_TRB_DW0_PTR_LO_LSB = 0;
+  localparam int unsigned KITE_TRB_DW0_PTR_LO_WIDTH = 32;
+  localparam logic [31:0] KITE_TRB_DW0_PTR_LO_MASK = 32'hffffffff;
+  localparam int unsigned KITE_TRB_DW1_PTR_HI_LSB = 0;
+  localparam int unsigned KITE_TRB_DW1_PTR_HI_WIDTH = 32;
+  localparam logic [31:0] KITE_TRB_DW1_PTR_HI_MASK = 32'hffffffff;
+  localparam int unsigned KITE_TRB_DW2_LEN_LSB = 0;
+  localparam int unsigned KITE_TRB_DW2_LEN_WIDTH = 24;
+  localparam logic [31:0] KITE_TRB_DW2_LEN_MASK = 32'h00ffffff;
+  localparam int unsigned KITE_TRB_DW3_C_LSB = 0;
+  localparam int unsigned KITE_TRB_DW3_C_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_C_MASK = 32'h00000001;
+  localparam int unsigned KITE_TRB_DW3_TC_LSB = 1;
+  localparam int unsigned KITE_TRB_DW3_TC_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_TC_MASK = 32'h00000002;
+  localparam int unsigned KITE_TRB_DW3_ISP_LSB = 2;
+  localparam int unsigned KITE_TRB_DW3_ISP_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_ISP_MASK = 32'h00000004;
+  localparam int unsigned KITE_TRB_DW3_CH_LSB = 4;
+  localparam int unsigned KITE_TRB_DW3_CH_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_CH_MASK = 32'h00000010;
+  localparam int unsigned KITE_TRB_DW3_IOC_LSB = 5;
+  localparam int unsigned KITE_TRB_DW3_IOC_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_IOC_MASK = 32'h00000020;
+  localparam int unsigned KITE_TRB_DW3_IDT_LSB = 6;
+  localparam int unsigned KITE_TRB_DW3_IDT_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_IDT_MASK = 32'h00000040;
+  localparam int unsigned KITE_TRB_DW3_ZLP_LSB = 7;
+  localparam int unsigned KITE_TRB_DW3_ZLP_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_ZLP_MASK = 32'h00000080;
+  localparam int unsigned KITE_TRB_DW3_TYPE_LSB = 10;
+  localparam int unsigned KITE_TRB_DW3_TYPE_WIDTH = 6;
+  localparam logic [31:0] KITE_TRB_DW3_TYPE_MASK = 32'h0000fc00;
+  localparam logic [5:0] KITE_TRB_TYPE_NORMAL = 6'd1;
+  localparam logic [5:0] KITE_TRB_TYPE_SETUP = 6'd2;
+  localparam logic [5:0] KITE_TRB_TYPE_DATA = 6'd3;
+  localparam logic [5:0] KITE_TRB_TYPE_STATUS = 6'd4;
+  localparam logic [5:0] KITE_TRB_TYPE_ISOCH = 6'd5;
+  localparam logic [5:0] KITE_TRB_TYPE_LINK = 6'd6;
+  localparam logic [5:0] KITE_TRB_TYPE_NOOP = 6'd8;
+  localparam int unsigned KITE_TRB_DW3_DIR_IN_LSB = 16;
+  localparam int unsigned KITE_TRB_DW3_DIR_IN_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_DIR_IN_MASK = 32'h00010000;
+  localparam int unsigned KITE_TRB_DW3_FRAME_LSB = 20;
+  localparam int unsigned KITE_TRB_DW3_FRAME_WIDTH = 11;
+  localparam logic [31:0] KITE_TRB_DW3_FRAME_MASK = 32'h7ff00000;
+  localparam int unsigned KITE_TRB_DW3_ASAP_LSB = 31;
+  localparam int unsigned KITE_TRB_DW3_ASAP_WIDTH = 1;
+  localparam logic [31:0] KITE_TRB_DW3_ASAP_MASK = 32'h80000000;
+
+  // struct EVT (16 bytes): Event: one 16-byte entry of the event ring, written by the controller
+  // with C equal to its producer cycle state.
+  localparam int unsigned KITE_EVT_BYTES = 16;
+  localparam int unsigned KITE_EVT_DW0_PTR_LO_LSB = 0;
+  localparam int unsigned KITE_EVT_DW0_PTR_LO_WIDTH = 32;
+  localparam logic [31:0] KITE_EVT_DW0_PTR_LO_MASK = 32'hffffffff;
+  localparam int unsigned KITE_EVT_DW1_PTR_HI_LSB = 0;
+  localparam int unsigned KITE_EVT_DW1_PTR_HI_WIDTH = 32;
+  localparam logic [31:0] KITE_EVT_DW1_PTR_HI_MASK = 32'hffffffff;
+  localparam int unsigned KITE_EVT_DW2_RESIDUAL_LSB = 0;
+  localparam int unsigned KITE_EVT_DW2_RESIDUAL_WIDTH = 24;
+  localparam logic [31:0] KITE_EVT_DW2_RESIDUAL_MASK = 32'h00ffffff;
+  localparam int unsigned KITE_EVT_DW2_CODE_LSB = 24;
+  localparam int unsigned KITE_EVT_DW2_CODE_WIDTH = 8;
+  localparam logic [31:0] KITE_EVT_DW2_CODE_MASK = 32'hff000000;
+  localparam logic [7:0] KITE_EVT_CODE_SUCCESS = 8'd1;
+  localparam logic [7:0] KITE_EVT_CODE_SHORT_PACKET = 8'd2;
+  localparam logic [7:0] KITE_EVT_CODE_STALL = 8'd3;
+  localparam logic [7:0] KITE_EVT_CODE_BABBLE = 8'd4;
+  localparam logic [7:0] KITE_EVT_CODE_TRANSACTION_ERROR = 8'd5;
+  localparam logic [7:0] KITE_EVT_CODE_DATA_BUFFER_ERROR = 8'd6;
+  localparam logic [7:0] KITE_EVT_CODE_MISSED_SERVICE = 8'd7;
+  localparam logic [7:0] KITE_EVT_CODE_STOPPED = 8'd8;
+  localparam logic [7:0] KITE_EVT_CODE_BUS_ERROR = 8'd9;
+  localparam logic [7:0] KITE_EVT_CODE_TRB_ERROR = 8'd10;
+  localparam logic [7:0] KITE_EVT_CODE_CONTEXT_STATE_ERROR = 8'd11;
+  localparam logic [7:0] KITE_EVT_CODE_NOT_CONNECTED = 8'd12;
+  localparam int unsigned KITE_EVT_DW3_C_LSB = 0;
+  localparam int unsigned KITE_EVT_DW3_C_WIDTH = 1;
+  localparam logic [31:0] KITE_EVT_DW3_C_MASK = 32'h00000001;
+  localparam int unsigned KITE_EVT_DW3_TYPE_LSB = 10;
+  localparam int unsigned KITE_EVT_DW3_TYPE_WIDTH = 6;
+  localparam logic [31:0] KITE_EVT_DW3_TYPE_MASK = 32'h0000fc00;
+  localparam logic [5:0] KITE_EVT_TYPE_TRANSFER = 6'd1;
+  localparam logic [5:0] KITE_EVT_TYPE_COMMAND = 6'd2;
+  localparam logic [5:0] KITE_EVT_TYPE_PORT = 6'd3;
+  localparam int unsigned KITE_EVT_DW3_CTX_LSB = 16;
+  localparam int unsigned KITE_EVT_DW3_CTX_WIDTH = 8;
+  localparam logic [31:0] KITE_EVT_DW3_CTX_MASK = 32'h00ff0000;
+  localparam int unsigned KITE_EVT_DW3_PORT_OP_LSB = 24;
+  localparam int unsigned KITE_EVT_DW3_PORT_OP_WIDTH = 8;
+  localparam logic [31:0] KITE_EVT_DW3_PORT_OP_MASK = 32'hff000000;
 
 endpackage : kite_regs_pkg
 

@@ -20,8 +20,22 @@ MODEL_BUILD := $(BUILD)/model
 VERILATOR_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
 RTL_PKG := $(RTL_DIR)/kite_regs_pkg.sv
-RTL_MODULES := kite_axil_regs kite_dma_test kite_axi_top
+# bus-clock side of the controller (the USB engine comes from rtl/usb.mk: $(USB_RTL_SRCS))
+RTL_MODULES := kite_cdc_sync kite_cdc_pulse kite_cdc_fifo kite_axi_arb kite_hdma kite_intr \
+	kite_ctx_ram kite_regs kite_axil_regs kite_xfer kite_dma_test kite_core kite_axi_top \
+	kite_wb_top
 RTL_SRCS := $(RTL_PKG) $(addprefix $(RTL_DIR)/,$(addsuffix .sv,$(RTL_MODULES)))
+# Test stand-ins for kite_usb_engine / kite_fs_phy with a private scripted protocol: only for
+# the host-engine testbenches (rtl/tb/kite_xfer) and, while rtl/usb.mk does not exist yet, for
+# the default model (with a warning).
+RTL_STUB_SRCS := $(RTL_DIR)/tb/usb_stub/kite_usb_engine.sv $(RTL_DIR)/tb/usb_stub/kite_fs_phy.sv
+ifeq ($(strip $(USB_RTL_SRCS)),)
+$(warning rtl/usb.mk not found: the model is built with the TEST STUB USB engine (rtl/tb/usb_stub))
+RTL_USB_SRCS := $(RTL_STUB_SRCS)
+else
+RTL_USB_SRCS := $(USB_RTL_SRCS)
+endif
+SIM_TOP_SRC := $(RTL_DIR)/tb/kite_sim_top.sv
 RTL_VLT := $(RTL_DIR)/lint/verilator.vlt
 REGGEN := $(TOP)/scripts/reggen.py
 REGS_TOML := $(RTL_DIR)/regs/kite_regs.toml
@@ -29,13 +43,14 @@ REGS_OUT := $(RTL_PKG) $(TOP)/driver/kite_regs.h $(TOP)/docs/registers.md
 
 MODEL_C_SRCS := $(MODEL_DIR)/axil_master.c $(MODEL_DIR)/axi_mem_slave.c
 MODEL_DEPS := $(MODEL_C_SRCS) $(MODEL_DIR)/kite_model.cpp $(MODEL_DIR)/kite_model.h \
-	$(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h $(RTL_SRCS) $(RTL_DIR)/rtl.mk
+	$(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h $(RTL_SRCS) $(SIM_TOP_SRC) \
+	$(RTL_DIR)/rtl.mk
 
 KITE_MODEL_LIB := $(MODEL_BUILD)/libkitemodel.a
 KITE_MODEL_LIBS := $(KITE_MODEL_LIB) -lz -lpthread -lstdc++ -lm
 KITE_MODEL_CFLAGS := -I$(MODEL_DIR) -I$(TOP)/driver
 
-VL_FLAGS := --cc --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_axi_top
+VL_FLAGS := --cc --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_sim_top
 VL_GLOBAL_OBJS := verilated.o verilated_fst_c.o verilated_threads.o
 
 .PHONY: regs regs-check rtl-lint rtl-test model
@@ -51,7 +66,7 @@ regs-check:
 rtl-lint:
 	@mkdir -p $(BUILD)
 	@for m in $(RTL_MODULES); do \
-		if $(VERILATOR) --lint-only -Wall $(RTL_VLT) $(RTL_SRCS) --top-module $$m \
+		if $(VERILATOR) --lint-only -Wall $(RTL_VLT) $(RTL_SRCS) $(RTL_USB_SRCS) --top-module $$m \
 			>$(BUILD)/lint-$$m.log 2>&1; then \
 			echo "PASS lint-$$m"; \
 		else \
@@ -60,17 +75,19 @@ rtl-lint:
 	done
 
 # ------------------------------------------------------------------ model library variants
-# $(call kite_model_rules,DIR,VERILATOR -G flags,C++ optimisation flags)
-# builds DIR/libkitemodel.a: the Verilated kite_axi_top, Verilator's runtime and the C BFMs.
+# $(call kite_model_rules,DIR,VERILATOR -G flags,C++ optimisation flags[,USB engine sources])
+# builds DIR/libkitemodel.a: the Verilated kite_sim_top (kite_axi_top + kite_fs_phy per port),
+# Verilator's runtime and the C BFMs. The USB engine defaults to $(RTL_USB_SRCS).
 define kite_model_rules
-$(1)/libkitemodel.a: $(MODEL_DEPS)
+$(1)/libkitemodel.a: $(MODEL_DEPS) $(if $(4),$(4),$(RTL_USB_SRCS))
 	@mkdir -p $(1)
 	rm -rf $(1)/obj $(1)/*.o $(1)/libkitemodel.a
-	$(VERILATOR) $(VL_FLAGS) $(2) --Mdir $(1)/obj $(RTL_SRCS) >$(1)/verilate.log 2>&1 || \
+	$(VERILATOR) $(VL_FLAGS) $(2) --Mdir $(1)/obj $(RTL_SRCS) $(if $(4),$(4),$(RTL_USB_SRCS)) \
+		$(SIM_TOP_SRC) >$(1)/verilate.log 2>&1 || \
 		{ cat $(1)/verilate.log; exit 1; }
-	$(MAKE) --no-print-directory -s -C $(1)/obj -f Vkite_axi_top.mk -j$(RTL_JOBS) \
+	$(MAKE) --no-print-directory -s -C $(1)/obj -f Vkite_sim_top.mk -j$(RTL_JOBS) \
 		OPT_FAST="$(3)" OPT_SLOW="-O1" OPT_GLOBAL="-O2" \
-		Vkite_axi_top__ALL.a $(VL_GLOBAL_OBJS) >$(1)/build.log 2>&1 || \
+		Vkite_sim_top__ALL.a $(VL_GLOBAL_OBJS) >$(1)/build.log 2>&1 || \
 		{ cat $(1)/build.log; exit 1; }
 	$(CXX) -std=gnu++17 $(3) -c -o $(1)/kite_model.o $(MODEL_DIR)/kite_model.cpp \
 		-I$(1)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd -I$(MODEL_DIR) \
@@ -79,7 +96,7 @@ $(1)/libkitemodel.a: $(MODEL_DEPS)
 		-I$(MODEL_DIR)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -c -o $(1)/axi_mem_slave.o \
 		$(MODEL_DIR)/axi_mem_slave.c -I$(MODEL_DIR)
-	printf 'create $(1)/libkitemodel.a\naddlib $(1)/obj/Vkite_axi_top__ALL.a\n%s\nsave\nend\n' \
+	printf 'create $(1)/libkitemodel.a\naddlib $(1)/obj/Vkite_sim_top__ALL.a\n%s\nsave\nend\n' \
 		"$$$$(for o in $(VL_GLOBAL_OBJS); do echo addmod $(1)/obj/$$$$o; done; \
 		for o in kite_model axil_master axi_mem_slave; do echo addmod $(1)/$$$$o.o; done)" \
 		| ar -M
@@ -94,6 +111,10 @@ RTL_VARIANTS := d32 d128
 RTL_VARIANT_G_d32 := -GADDR_WIDTH=32 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8 -GDMA_BUF_BYTES=256
 RTL_VARIANT_G_d128 := -GADDR_WIDTH=64 -GDATA_WIDTH=128 -GMAX_BURST_BEATS=256 -GDMA_BUF_BYTES=4096
 $(foreach v,$(RTL_VARIANTS),$(eval $(call kite_model_rules,$(RTL_BUILD)/$(v),$(RTL_VARIANT_G_$(v)),-O1)))
+# host-engine tests: the scripted stub engine, two ports, 32-bit data bus (more realignment),
+# 8 contexts; and one with the default 64-bit bus and 4 ports
+RTL_STUB_LIB := $(RTL_BUILD)/stub/libkitemodel.a
+$(eval $(call kite_model_rules,$(RTL_BUILD)/stub,-GNUM_PORTS=2 -GNUM_CTX=8 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8,-O1,$(RTL_STUB_SRCS)))
 
 # ------------------------------------------------------------------ testbenches
 RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS)
@@ -110,10 +131,30 @@ RTL_TB_REGS := $(RTL_BUILD)/tb/kite_axil_regs_tb
 RTL_TB_TOP := $(RTL_BUILD)/tb/kite_axi_top_tb
 RTL_TB_DMA := $(RTL_BUILD)/tb/kite_dma_test_tb-d64 \
 	$(foreach v,$(RTL_VARIANTS),$(RTL_BUILD)/tb/kite_dma_test_tb-$(v))
-RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA)
+RTL_TB_XFER := $(RTL_BUILD)/tb/kite_xfer_tb
+RTL_TB_CDC := $(RTL_BUILD)/tb/kite_cdc_tb
+RTL_TB_REGGEN := $(RTL_BUILD)/tb/reggen_tb.sh
+RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN)
 
 $(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
 $(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,$(RTL_STUB_LIB)))
+
+# CDC FIFO testbench: its own small Verilated model (two free-running clocks)
+RTL_CDC_DIR := $(RTL_BUILD)/cdc
+$(RTL_TB_CDC): $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
+		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp $(RTL_DIR)/rtl.mk
+	@mkdir -p $(RTL_CDC_DIR) $(dir $@)
+	$(VERILATOR) --cc --exe -O2 -Wno-fatal --top-module kite_cdc_fifo -GWIDTH=16 -GDEPTH=16 \
+		--Mdir $(RTL_CDC_DIR) -o $@ $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
+		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp >$(RTL_CDC_DIR)/verilate.log 2>&1
+	$(MAKE) --no-print-directory -s -C $(RTL_CDC_DIR) -f Vkite_cdc_fifo.mk -j$(RTL_JOBS) \
+		OPT_FAST=-O1 >$(RTL_CDC_DIR)/build.log 2>&1
+
+# reggen checks (arrays, structs, --check): a shell script that runs the generator
+$(RTL_TB_REGGEN): $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
+	@mkdir -p $(dir $@)
+	cp $< $@
 $(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-d64,$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(KITE_MODEL_LIB)))
 $(foreach v,$(RTL_VARIANTS),$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-$(v),$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(RTL_BUILD)/$(v)/libkitemodel.a)))
 
@@ -133,6 +174,7 @@ rtl-test:
 		case $$n in \
 		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
 		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
+		reggen_tb.sh) sh $$t $(TOP) || true ;; \
 		*) $$t || true ;; \
 		esac; \
 	done

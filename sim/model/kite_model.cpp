@@ -1,17 +1,22 @@
 // SPDX-License-Identifier: MIT
 /*
- * kite_model: thin C++ glue between the Verilated kite_axi_top and the C bus functional models
- * (axil_master.c, axi_mem_slave.c). Implements kite_model.h and kite_model_test.h.
+ * kite_model: thin C++ glue between the Verilated kite_sim_top (rtl/tb/kite_sim_top.sv:
+ * kite_axi_top plus per-port kite_fs_phy) and the C bus functional models (axil_master.c,
+ * axi_mem_slave.c) and USB port backends. Implements kite_model.h and kite_model_test.h.
  *
- * One clock cycle = two eval() calls: clk low with the BFM outputs applied (the DUT's
+ * One bus clock cycle = two eval() calls: clk low with the BFM outputs applied (the DUT's
  * combinational outputs settle), the BFMs step on the sampled outputs, then clk high.
+ * usb_clk runs at one cycle per bus_per_usb bus cycles (default 2): it rises together with clk
+ * at the start of every bus_per_usb-th cycle and stays high for half of them (bus_per_usb = 1:
+ * usb_clk is clk). Each port's backend is called once per usb_clk cycle, just before the
+ * usb_clk rising edge, with the RTL's settled outputs; its answer is applied at that edge.
  */
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <new>
 
-#include "Vkite_axi_top.h"
+#include "Vkite_sim_top.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
 
@@ -21,17 +26,27 @@ extern "C" {
 #include "kite_model_test.h"
 }
 
+#define KITE_MODEL_MAX_PORTS 15
+
 struct kite_model {
 	VerilatedContext *ctx;
-	Vkite_axi_top *top;
+	Vkite_sim_top *top;
 	VerilatedFstC *tfp;
 	uint64_t time;		/* half cycles, for the waveform */
 	struct axil_master axil;
 	struct axi_mem_slave mem;
-	uint64_t cycles, reg_reads, reg_writes;
+	uint64_t cycles, reg_reads, reg_writes, usb_cycles;
+	unsigned int bus_per_usb, phase, num_ports;
+	enum kite_attach attach;
+	bool has_port[KITE_MODEL_MAX_PORTS];
+	struct kite_port_backend port[KITE_MODEL_MAX_PORTS];
+	struct kite_utmi_phy phy[KITE_MODEL_MAX_PORTS];	/* last backend answers (UTMI) */
+	struct kite_line_bus bus[KITE_MODEL_MAX_PORTS];	/* last backend answers (line) */
 };
 
 /* ---------------------------------------------------------------- wide signal helpers */
+static inline void to_words(uint8_t v, uint32_t *w) { w[0] = v; }
+static inline void to_words(uint16_t v, uint32_t *w) { w[0] = v; }
 static inline void to_words(uint32_t v, uint32_t *w) { w[0] = v; }
 static inline void to_words(uint64_t v, uint32_t *w)
 {
@@ -43,6 +58,8 @@ template <std::size_t N> static inline void to_words(const VlWide<N> &v, uint32_
 	for (std::size_t i = 0; i < N; i++)
 		w[i] = v[i];
 }
+static inline void from_words(uint8_t &v, const uint32_t *w) { v = (uint8_t)w[0]; }
+static inline void from_words(uint16_t &v, const uint32_t *w) { v = (uint16_t)w[0]; }
 static inline void from_words(uint32_t &v, const uint32_t *w) { v = w[0]; }
 static inline void from_words(uint64_t &v, const uint32_t *w)
 {
@@ -54,6 +71,34 @@ template <std::size_t N> static inline void from_words(VlWide<N> &v, const uint3
 		v[i] = w[i];
 }
 
+/* bits [lsb, lsb + w) of a Verilated signal (w <= 32) */
+template <typename T> static inline uint32_t get_bits(const T &v, unsigned int lsb, unsigned int w)
+{
+	uint32_t words[8] = { 0 };
+
+	to_words(v, words);
+	uint64_t x = words[lsb / 32];
+	if (lsb / 32 + 1 < 8)
+		x |= (uint64_t)words[lsb / 32 + 1] << 32;
+	return (uint32_t)(x >> (lsb % 32)) & (w >= 32 ? 0xffffffffu : ((1u << w) - 1));
+}
+
+template <typename T> static inline void set_bits(T &v, unsigned int lsb, unsigned int w,
+						  uint32_t val)
+{
+	uint32_t words[8] = { 0 };
+	uint32_t mask = w >= 32 ? 0xffffffffu : ((1u << w) - 1);
+
+	to_words(v, words);
+	for (unsigned int i = 0; i < w; i++) {
+		unsigned int b = lsb + i;
+
+		words[b / 32] = (words[b / 32] & ~(1u << (b % 32))) |
+				((((val & mask) >> i) & 1u) << (b % 32));
+	}
+	from_words(v, words);
+}
+
 static void dump(struct kite_model *m)
 {
 	if (m->tfp)
@@ -61,9 +106,63 @@ static void dump(struct kite_model *m)
 	m->time++;
 }
 
+/* Call every port's backend for the usb_clk cycle that ends now; apply the answers. */
+static void usb_ports(struct kite_model *m)
+{
+	Vkite_sim_top *t = m->top;
+
+	for (unsigned int p = 0; p < m->num_ports; p++) {
+		if (m->attach == KITE_ATTACH_LINE) {
+			struct kite_line_host h;
+			struct kite_line_bus b = { 0, 0 };	/* nothing attached: pull-downs, SE0 */
+
+			h.dp = (uint8_t)get_bits(t->usb_dp_o, p, 1);
+			h.dm = (uint8_t)get_bits(t->usb_dm_o, p, 1);
+			h.oe = (uint8_t)get_bits(t->usb_oe, p, 1);
+			h.pulldown = (uint8_t)get_bits(t->usb_pulldown, p, 1);
+			if (m->has_port[p] && m->port[p].line)
+				m->port[p].line(m->port[p].ctx, &h, &b);
+			else if (h.oe)
+				b.dp = h.dp, b.dm = h.dm;
+			m->bus[p] = b;
+		} else {
+			struct kite_utmi_host h;
+			struct kite_utmi_phy ph = { 1, 0, 0, 0, 0, 0 };	/* idle PHY, SE0 */
+
+			h.data_out = (uint8_t)get_bits(t->utmi_data_out, 8 * p, 8);
+			h.txvalid = (uint8_t)get_bits(t->utmi_txvalid, p, 1);
+			h.xcvrselect = (uint8_t)get_bits(t->utmi_xcvrselect, 2 * p, 2);
+			h.termselect = (uint8_t)get_bits(t->utmi_termselect, p, 1);
+			h.opmode = (uint8_t)get_bits(t->utmi_opmode, 2 * p, 2);
+			h.line_ctrl = (uint8_t)get_bits(t->utmi_line_ctrl, 2 * p, 2);
+			if (m->has_port[p] && m->port[p].utmi)
+				m->port[p].utmi(m->port[p].ctx, &h, &ph);
+			m->phy[p] = ph;
+		}
+	}
+}
+
+static void apply_ports(struct kite_model *m)
+{
+	Vkite_sim_top *t = m->top;
+
+	for (unsigned int p = 0; p < m->num_ports; p++) {
+		set_bits(t->utmi_txready, p, 1, m->phy[p].txready);
+		set_bits(t->utmi_data_in, 8 * p, 8, m->phy[p].data_in);
+		set_bits(t->utmi_rxvalid, p, 1, m->phy[p].rxvalid);
+		set_bits(t->utmi_rxactive, p, 1, m->phy[p].rxactive);
+		set_bits(t->utmi_rxerror, p, 1, m->phy[p].rxerror);
+		set_bits(t->utmi_linestate, 2 * p, 2, m->phy[p].linestate);
+		set_bits(t->usb_dp_i, p, 1, m->bus[p].dp);
+		set_bits(t->usb_dm_i, p, 1, m->bus[p].dm);
+	}
+}
+
 static void cycle(struct kite_model *m)
 {
-	Vkite_axi_top *t = m->top;
+	Vkite_sim_top *t = m->top;
+	unsigned int half = m->bus_per_usb / 2;
+	bool usb_edge = m->phase == 0;
 	struct axil_pins *a = &m->axil.p;
 	struct axi_mem_pins *s = &m->mem.p;
 
@@ -91,6 +190,8 @@ static void cycle(struct kite_model *m)
 	t->m_axi_rlast = s->rlast_o;
 	t->m_axi_rvalid = s->rvalid_o;
 	t->clk = 0;
+	if (m->bus_per_usb == 1)
+		t->usb_clk = 0;
 	t->eval();
 	dump(m);
 
@@ -125,11 +226,25 @@ static void cycle(struct kite_model *m)
 	s->rready_i = t->m_axi_rready;
 	axi_mem_slave_step(&m->mem);
 
-	/* 3. clock edge */
+	/* USB side: the backends answer for the usb_clk cycle that ends at this edge */
+	if (usb_edge) {
+		usb_ports(m);
+		apply_ports(m);
+		m->usb_cycles++;
+	}
+
+	/* 3. clock edge (usb_clk rises with clk at phase 0, falls at phase bus_per_usb / 2) */
 	t->clk = 1;
+	if (m->bus_per_usb == 1)
+		t->usb_clk = 1;
+	else if (m->phase == 0)
+		t->usb_clk = 1;
+	else if (m->phase == half)
+		t->usb_clk = 0;
 	t->eval();
 	dump(m);
 	m->cycles++;
+	m->phase = (m->phase + 1) % m->bus_per_usb;
 }
 
 extern "C" {
@@ -143,7 +258,13 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 		return nullptr;
 	m->ctx = new VerilatedContext;
 	m->ctx->traceEverOn(cfg && cfg->trace_path);
-	m->top = new Vkite_axi_top{m->ctx, "kite"};
+	m->top = new Vkite_sim_top{m->ctx, "kite"};
+	m->bus_per_usb = cfg && cfg->bus_per_usb ? cfg->bus_per_usb : 2;
+	m->attach = cfg ? cfg->attach : KITE_ATTACH_UTMI;
+	m->top->sim_attach_line = m->attach == KITE_ATTACH_LINE;
+	m->num_ports = 1;
+	for (unsigned int p = 0; p < KITE_MODEL_MAX_PORTS; p++)
+		m->phy[p].txready = 1;
 	m->tfp = nullptr;
 	if (cfg && cfg->trace_path) {
 		m->tfp = new VerilatedFstC;
@@ -159,10 +280,21 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 			   (unsigned int)sizeof(m->top->m_axi_wdata),
 			   sizeof(m->top->m_axi_awaddr) * 8, cfg ? cfg->mem_latency : 0);
 	m->top->rst = 1;
-	for (int i = 0; i < 4; i++)
+	m->top->usb_rst = 1;
+	for (unsigned int i = 0; i < 4 * m->bus_per_usb; i++)
 		cycle(m);
 	m->top->rst = 0;
+	m->top->usb_rst = 0;
+	/* the number of root ports is a synthesis parameter: ask the RTL */
+	{
+		uint32_t cap = 0;
+
+		if (kite_model_reg_read(m, 0x008, &cap) == 0 && ((cap >> 12) & 15))
+			m->num_ports = (cap >> 12) & 15;
+	}
 	m->cycles = 0;
+	m->usb_cycles = 0;
+	m->reg_reads = 0;
 	return m;
 }
 
@@ -229,11 +361,27 @@ bool kite_model_busy(const struct kite_model *m)
 void kite_model_get_stats(const struct kite_model *m, struct kite_model_stats *st)
 {
 	st->cycles = m->cycles;
+	st->usb_cycles = m->usb_cycles;
 	st->reg_reads = m->reg_reads;
 	st->reg_writes = m->reg_writes;
 	st->dma_read_bytes = m->mem.read_bytes;
 	st->dma_write_bytes = m->mem.write_bytes;
 	st->dma_errors = m->mem.errors;
+}
+
+int kite_model_set_port(struct kite_model *m, unsigned int port, const struct kite_port_backend *b)
+{
+	if (!m || port >= m->num_ports)
+		return -EINVAL;
+	if (b) {
+		m->port[port] = *b;
+		m->has_port[port] = true;
+	} else {
+		m->has_port[port] = false;
+		m->phy[port] = (struct kite_utmi_phy){ 1, 0, 0, 0, 0, 0 };
+		m->bus[port] = (struct kite_line_bus){ 0, 0 };
+	}
+	return 0;
 }
 
 /* ---------------------------------------------------------------- test extensions */

@@ -559,7 +559,10 @@ int st_enumerate(struct st *t, unsigned int port, struct st_ring *ep0, unsigned 
 	/* The device has its address now: stop EP0's context and give it the address. */
 	code = st_command(t, KITE_CMD_OP_STOP_EP, 0, 0);
 	if (code != KITE_EVT_CODE_SUCCESS) {
-		why(t, "STOP_EP: code %d", code);
+		char w[sizeof(t->why)];
+
+		snprintf(w, sizeof(w), "%s", t->why);
+		why(t, "STOP_EP: code %d (%s)", code, w);
 		return -1;
 	}
 	uint32_t cfg0 = st_rd(t, KITE_REG_CTX_CFG0(0));

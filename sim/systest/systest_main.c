@@ -276,7 +276,7 @@ static void t_interrupt_interval(void)
 		unsigned int d = (frames[i] - frames[i - 1]) & 0x7ff;
 
 		if (d < interval - 1 || d > interval + 1) {
-			st_fail(name, "completions %u and %u are %u frames apart, interval %u", i - 1, i, d, interval);
+			st_fail(name, "completions %u and %u are %u frames apart, interval %u (frames %u %u %u %u %u %u)", i - 1, i, d, interval, frames[0], frames[1], frames[2], frames[3], frames[4], frames[5]);
 			ok = false;
 		}
 	}

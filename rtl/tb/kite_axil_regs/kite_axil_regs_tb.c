@@ -119,8 +119,10 @@ int main(void)
 
 	tb_begin();
 	{
-		static const uint32_t unmapped[] = { 0x00c, 0x014, 0x02c, 0x0fc, 0x12c, 0x200,
-						     0x800, 0xffc };
+		/* 0x0c0: after PORTSC[14]; 0x818: a context's reserved word; 0xffc: context 63,
+		 * beyond NUM_CTX */
+		static const uint32_t unmapped[] = { 0x014, 0x02c, 0x0c0, 0x0fc, 0x12c, 0x200,
+						     0x818, 0xffc };
 
 		for (i = 0; i < sizeof(unmapped) / sizeof(unmapped[0]); i++) {
 			TB_CHECK(kite_model_reg_write(m, unmapped[i], 0xffffffff, 0xf) == 0,
@@ -166,9 +168,87 @@ int main(void)
 	TB_CHECK(tb_rd(m, KITE_REG_INT_STATUS) == 0, "W1C all");
 	TB_CHECK(!kite_model_irq(m), "irq high with nothing pending");
 	tb_wr(m, KITE_REG_INT_ENABLE, 0xffffffff);
-	TB_CHECK(tb_rd(m, KITE_REG_INT_ENABLE) == 3, "INT_ENABLE reserved bits writable");
+	TB_CHECK(tb_rd(m, KITE_REG_INT_ENABLE) == 0x3f, "INT_ENABLE reserved bits writable");
 	tb_wr(m, KITE_REG_INT_ENABLE, 0);
 	tb_end("regs-interrupts");
+
+	/* host controller registers: reset values and access types */
+	tb_begin();
+	{
+		struct { uint32_t off, reset; } rv[] = {
+			{ KITE_REG_USBCMD, KITE_USBCMD_RESET }, { KITE_REG_USBSTS, KITE_USBSTS_RESET },
+			{ KITE_REG_FRAME, KITE_FRAME_RESET },
+			{ KITE_REG_FRAME_INTERVAL, KITE_FRAME_INTERVAL_RESET },
+			{ KITE_REG_EVT_BASE_LO, 0 }, { KITE_REG_EVT_BASE_HI, 0 },
+			{ KITE_REG_EVT_SIZE, KITE_EVT_SIZE_RESET }, { KITE_REG_IMOD, 0 },
+			{ KITE_REG_EVT_DEQ_LO, 0 }, { KITE_REG_EVT_DEQ_HI, 0 },
+			{ KITE_REG_DOORBELL, 0 }, { KITE_REG_CMD, 0 }, { KITE_REG_CMD_ARG_LO, 0 },
+			{ KITE_REG_CMD_ARG_HI, 0 }, { KITE_REG_CMD_STATUS, 0 },
+			{ KITE_REG_PORTSC(0), 0 }, { KITE_REG_CTX_CFG0(0), 0 },
+			{ KITE_REG_CTX_STATE(15), 0 },
+		};
+		uint32_t ch;
+
+		TB_CHECK(KITE_USBSTS_RESET == 1 && KITE_FRAME_INTERVAL_FI_RESET == 11999 &&
+			 KITE_EVT_SIZE_ENTRIES_RESET == 16, "generated reset values");
+		for (i = 0; i < sizeof(rv) / sizeof(rv[0]); i++) {
+			v = tb_rd(m, rv[i].off);
+			TB_CHECK(v == rv[i].reset, "reg 0x%03x reset 0x%08x expected 0x%08x", rv[i].off,
+				 v, rv[i].reset);
+		}
+		ch = tb_rd(m, KITE_REG_CAP_HOST);
+		TB_CHECK(((ch & KITE_CAP_HOST_NUM_CTX_MASK) >> KITE_CAP_HOST_NUM_CTX_SHIFT) == 16 &&
+			 ((ch & KITE_CAP_HOST_PKT_BUF_LOG2_MASK) >>
+			  KITE_CAP_HOST_PKT_BUF_LOG2_SHIFT) == 10 &&
+			 (ch & KITE_CAP_HOST_ISO_MASK) && (ch & KITE_CAP_HOST_LOW_SPEED_MASK),
+			 "CAP_HOST 0x%08x", ch);
+		tb_wr(m, KITE_REG_CAP_HOST, 0);
+		TB_CHECK(tb_rd(m, KITE_REG_CAP_HOST) == ch, "CAP_HOST writable");
+		/* rw registers keep their field bits only */
+		tb_wr(m, KITE_REG_FRAME_INTERVAL, 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_FRAME_INTERVAL) == KITE_FRAME_INTERVAL_FI_MASK,
+			 "FRAME_INTERVAL mask");
+		tb_wr(m, KITE_REG_FRAME_INTERVAL, 11999);
+		tb_wr(m, KITE_REG_EVT_BASE_LO, 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_EVT_BASE_LO) == KITE_EVT_BASE_LO_ADDR_MASK, "EVT_BASE_LO mask");
+		tb_wr(m, KITE_REG_EVT_DEQ_LO, 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_EVT_DEQ_LO) == KITE_EVT_DEQ_LO_ADDR_MASK, "EVT_DEQ_LO mask");
+		tb_wr(m, KITE_REG_IMOD, 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_IMOD) == 0xffff, "IMOD mask");
+		tb_wr(m, KITE_REG_IMOD, 0);
+		/* write-only strobes read 0; ro ignores writes */
+		tb_wr(m, KITE_REG_CMD, (5u << KITE_CMD_CTX_SHIFT) | (2u << KITE_CMD_OP_SHIFT));
+		v = tb_rd(m, KITE_REG_CMD);
+		TB_CHECK(v == ((5u << KITE_CMD_CTX_SHIFT) | (2u << KITE_CMD_OP_SHIFT)), "CMD rw 0x%08x",
+			 v);
+		tb_wr(m, KITE_REG_CMD, 0);
+		tb_wr(m, KITE_REG_USBSTS, 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_USBSTS) == KITE_USBSTS_HALTED_MASK, "USBSTS writable");
+		tb_wr(m, KITE_REG_DOORBELL, 3);
+		TB_CHECK(tb_rd(m, KITE_REG_DOORBELL) == 0, "DOORBELL reads non-zero");
+		tb_wr(m, KITE_REG_PORTSC(0), KITE_PORTSC_POWER_MASK | KITE_PORTSC_CONNECTED_MASK);
+		TB_CHECK(tb_rd(m, KITE_REG_PORTSC(0)) == KITE_PORTSC_POWER_MASK, "PORTSC POWER rw");
+		tb_wr(m, KITE_REG_PORTSC(0), 0);
+		TB_CHECK(tb_rd(m, KITE_REG_PORTSC(1)) == 0, "PORTSC beyond NUM_PORTS");
+		/* context words: rw while DISABLED, TD_BYTES ro, reserved words 0 */
+		tb_wr(m, KITE_REG_CTX_CFG0(3), 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_CTX_CFG0(3)) == 0xffffffff, "CTX_CFG0 rw");
+		tb_wr(m, KITE_REG_CTX_DEQ_LO(3), 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_CTX_DEQ_LO(3)) ==
+			 (KITE_CTX_DEQ_LO_PTR_MASK | KITE_CTX_DEQ_LO_DCS_MASK), "CTX_DEQ_LO mask");
+		tb_wr(m, KITE_REG_CTX_TD_BYTES(3), 0xffffffff);
+		TB_CHECK(tb_rd(m, KITE_REG_CTX_TD_BYTES(3)) == 0, "CTX_TD_BYTES writable");
+		tb_wr(m, KITE_REG_CTX_STATE(3), KITE_CTX_STATE_TOGGLE_MASK | 2);
+		TB_CHECK(tb_rd(m, KITE_REG_CTX_STATE(3)) == (KITE_CTX_STATE_TOGGLE_MASK | 2),
+			 "CTX_STATE rw");
+		/* HCRESET: contexts back to DISABLED and zero */
+		tb_wr(m, KITE_REG_USBCMD, KITE_USBCMD_HCRESET_MASK);
+		kite_model_tick(m, 10);
+		TB_CHECK(tb_rd(m, KITE_REG_CTX_CFG0(3)) == 0 && tb_rd(m, KITE_REG_CTX_STATE(3)) == 0,
+			 "HCRESET left context 3 set");
+		TB_CHECK(tb_rd(m, KITE_REG_USBSTS) == KITE_USBSTS_HALTED_MASK, "USBSTS after HCRESET");
+	}
+	tb_end("regs-host-reset-access");
 
 	kite_model_destroy(m);
 	return tb_failures ? 1 : 0;

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//
+// kite_cdc_fifo: asynchronous FIFO with Gray-coded pointers (Cummings style). First-word
+// fall-through on the read side: rd_data is valid whenever !rd_empty, rd_en pops it.
+// The memory is written in wr_clk and read combinationally in rd_clk; the read address is a
+// rd_clk register and the addressed word was written at least two synchroniser cycles before,
+// so the read is stable. Counts are conservative (the other side's pointer lags).
+
+`default_nettype none
+
+module kite_cdc_fifo #(
+  parameter int unsigned WIDTH = 8,  // data bits, 1..128
+  parameter int unsigned DEPTH = 16  // entries, power of 2, 4..4096
+) (
+  input  wire              wr_clk,
+  input  wire              wr_rst,   // synchronous, active high (reset both sides together)
+  input  wire              wr_en,    // ignored while wr_full
+  input  wire  [WIDTH-1:0] wr_data,
+  output logic             wr_full,
+  output logic [$clog2(DEPTH):0] wr_count,  // entries in use as seen by the writer
+
+  input  wire              rd_clk,
+  input  wire              rd_rst,
+  input  wire              rd_en,    // ignored while rd_empty
+  output logic [WIDTH-1:0] rd_data,
+  output logic             rd_empty,
+  output logic [$clog2(DEPTH):0] rd_count   // entries available as seen by the reader
+);
+
+
+  if (WIDTH < 1 || WIDTH > 128) begin : g_bad_w
+    $error("kite_cdc_fifo: WIDTH must be 1..128");
+  end
+  if (DEPTH < 4 || DEPTH > 4096 || (DEPTH & (DEPTH - 1)) != 0) begin : g_bad_d
+    $error("kite_cdc_fifo: DEPTH must be a power of 2, 4..4096");
+  end
+
+  localparam int unsigned AW = $clog2(DEPTH);
+  localparam int AWI = AW;  // signed copy for a down-counting loop
+
+  function automatic logic [AW:0] bin2gray(input logic [AW:0] b);
+    bin2gray = b ^ (b >> 1);
+  endfunction
+  function automatic logic [AW:0] gray2bin(input logic [AW:0] g);
+    logic [AW:0] b;
+    b[AW] = g[AW];
+    for (int i = AWI - 1; i >= 0; i--) b[i] = b[i+1] ^ g[i];
+    gray2bin = b;
+  endfunction
+
+  logic [WIDTH-1:0] mem [DEPTH];
+
+  // ---------------------------------------------------------------- write side
+  logic [AW:0] wbin_q, wbin_d, wgray_q;
+  logic [AW:0] rgray_w, rbin_w;
+  logic        do_wr;
+
+  kite_cdc_sync #(.WIDTH(AW + 1)) u_r2w (
+    .dst_clk(wr_clk), .dst_rst(wr_rst), .d(rgray_q), .q(rgray_w)
+  );
+  assign rbin_w   = gray2bin(rgray_w);
+  assign wr_count = wbin_q - rbin_w;
+  assign wr_full  = wr_count == (AW + 1)'(DEPTH);
+  assign do_wr    = wr_en && !wr_full;
+  assign wbin_d   = wbin_q + (AW + 1)'(do_wr);
+
+  always_ff @(posedge wr_clk) begin
+    if (do_wr) mem[wbin_q[AW-1:0]] <= wr_data;
+    if (wr_rst) begin
+      wbin_q  <= '0;
+      wgray_q <= '0;
+    end else begin
+      wbin_q  <= wbin_d;
+      wgray_q <= bin2gray(wbin_d);
+    end
+  end
+
+  // ---------------------------------------------------------------- read side
+  logic [AW:0] rbin_q, rbin_d, rgray_q;
+  logic [AW:0] wgray_r, wbin_r;
+  logic        do_rd;
+
+  kite_cdc_sync #(.WIDTH(AW + 1)) u_w2r (
+    .dst_clk(rd_clk), .dst_rst(rd_rst), .d(wgray_q), .q(wgray_r)
+  );
+  assign wbin_r   = gray2bin(wgray_r);
+  assign rd_count = wbin_r - rbin_q;
+  assign rd_empty = rd_count == '0;
+  assign do_rd    = rd_en && !rd_empty;
+  assign rbin_d   = rbin_q + (AW + 1)'(do_rd);
+  assign rd_data  = mem[rbin_q[AW-1:0]];
+
+  always_ff @(posedge rd_clk) begin
+    if (rd_rst) begin
+      rbin_q  <= '0;
+      rgray_q <= '0;
+    end else begin
+      rbin_q  <= rbin_d;
+      rgray_q <= bin2gray(rbin_d);
+    end
+  end
+
+endmodule : kite_cdc_fifo
+
+`default_nettype wire

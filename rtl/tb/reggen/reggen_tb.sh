@@ -1,0 +1,33 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Checks of scripts/reggen.py: register arrays and memory structures are generated, --check
+# still works, bad descriptions are rejected. Usage: reggen_tb.sh <repo root>
+top=${1:-.}
+py=${PYTHON3:-python3}
+h=$top/driver/kite_regs.h
+sv=$top/rtl/kite_regs_pkg.sv
+md=$top/docs/registers.md
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # name, command...
+	n=$1; shift
+	if "$@" >/dev/null 2>&1; then echo "PASS $n"; else echo "FAIL $n: $*"; fails=$((fails + 1)); fi
+}
+check reggen-check "$py" "$top/scripts/reggen.py" --check --top "$top"
+check reggen-array-c grep -q '^#define KITE_REG_PORTSC(n)[[:space:]]*(0x080 + (n) \* 0x4)' "$h"
+check reggen-array-ctx grep -q '^#define KITE_REG_CTX_CFG0(n)[[:space:]]*(0x800 + (n) \* 0x20)' "$h"
+check reggen-array-sv grep -q 'KITE_REG_CTX_CFG0_STRIDE = 32' "$sv"
+check reggen-struct-c sh -c "grep -q 'KITE_TRB_DW3_TYPE_MASK[[:space:]]*0x0000fc00u' '$h' && grep -q 'KITE_TRB_TYPE_NORMAL[[:space:]]*1$' '$h' && grep -q 'KITE_EVT_CODE_STALL[[:space:]]*3$' '$h'"
+check reggen-struct-sv grep -q "KITE_EVT_CODE_TRB_ERROR = 8'd10" "$sv"
+check reggen-struct-md grep -q '^## Memory structures' "$md"
+# --check detects a stale file
+cp -r "$top/scripts" "$top/rtl" "$top/driver" "$top/docs" "$tmp/" 2>/dev/null
+echo "/* stale */" >>"$tmp/driver/kite_regs.h"
+check reggen-check-stale sh -c "! '$py' '$tmp/scripts/reggen.py' --check --top '$tmp'"
+# overlapping array instances and struct fields are rejected
+sed 's/^offset = 0x080$/offset = 0x07c/' "$top/rtl/regs/kite_regs.toml" >"$tmp/bad1.toml"
+check reggen-reject-array-overlap sh -c "! '$py' '$top/scripts/reggen.py' --toml '$tmp/bad1.toml'"
+sed 's/^  bits = "15:10"$/  bits = "15:5"/' "$top/rtl/regs/kite_regs.toml" >"$tmp/bad2.toml"
+check reggen-reject-struct-overlap sh -c "! '$py' '$top/scripts/reggen.py' --toml '$tmp/bad2.toml'"
+[ "$fails" -eq 0 ]
