@@ -20,21 +20,38 @@ jobs=$(nproc)
 stamp_now=$( (ls -l --time-style=+%s "$tarball" | awk '{print $5, $6}';
 	cat "$top/sim/uml/kite.config" "$top"/sim/uml/patches/*.patch) | sha256sum | cut -d' ' -f1)
 
-if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp_now" ] && [ -x "$src/linux" ]; then
+up_to_date() {
+	[ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$stamp_now" ] && [ -x "$src/linux" ]
+}
+if up_to_date; then
 	echo "build-kernel: cached kernel is up to date ($src/linux)"
 	exit 0
 fi
 
-echo "build-kernel: building UML kernel in $src (a few minutes, once)"
-rm -rf "$src" "$out/stamp"
+# One build at a time; a second caller waits and then finds the kernel built.
 mkdir -p "$out"
-tar -C "$out" -xf "$tarball"
+exec 9> "$out/.lock"
+flock 9
+if up_to_date; then
+	echo "build-kernel: cached kernel is up to date ($src/linux)"
+	exit 0
+fi
+
+# Build beside the cached tree and replace it only when the build succeeded, so that an
+# interrupted or failed build never leaves a half-built tree behind.
+new_src=$out/linux-source-6.1.new
+echo "build-kernel: building UML kernel in $src (a few minutes, once)"
+rm -rf "$new_src" "$out/unpack"
+mkdir -p "$out/unpack"
+tar -C "$out/unpack" -xf "$tarball"
+mv "$out/unpack/linux-source-6.1" "$new_src"
+rmdir "$out/unpack"
 for p in "$top"/sim/uml/patches/*.patch; do
 	echo "build-kernel: applying $(basename "$p")"
-	patch -d "$src" -p1 -s < "$p"
+	patch -d "$new_src" -p1 -s < "$p"
 done
 
-cd "$src"
+cd "$new_src"
 make -s ARCH=um defconfig
 scripts/kconfig/merge_config.sh -m -O . .config "$top/sim/uml/kite.config" >/dev/null
 make -s ARCH=um olddefconfig
@@ -56,5 +73,8 @@ fi
 
 make -s ARCH=um -j"$jobs" linux modules
 make -s ARCH=um modules_prepare
+cd "$out"
+rm -rf "$src" "$out/stamp"
+mv "$new_src" "$src"
 echo "$stamp_now" > "$out/stamp"
 echo "build-kernel: done ($src/linux)"
