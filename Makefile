@@ -24,7 +24,7 @@ include $(TOP)/sim/sim.mk
 .PHONY: print-rtl-srcs print-usb-srcs synth
 # Source lists for scripts/synth.sh.
 print-rtl-srcs:
-	@echo $(KITE_RTL_ALL_SRCS)
+	@echo $(USB_RTL_SRCS) $(RTL_SRCS)
 print-usb-srcs:
 	@echo $(USB_RTL_SRCS)
 synth: deps
