@@ -42,13 +42,15 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl bridge usbdev kernel driver cosim-smoke launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel driver cosim-smoke launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
 	regs) run_suite regs make -s -C "$top" regs-check ;;
-	lint) run_suite lint make -s -C "$top" rtl-lint ;;
+	lint) run_suite lint make -s -C "$top" rtl-lint usb-lint ;;
 	rtl) run_suite rtl make -s -C "$top" rtl-test ;;
+	usb) run_suite usb make -s -C "$top" usb-test ;;
+	systest) run_suite systest make -s -C "$top" systest ;;
 	bridge) run_suite bridge make -s -C "$top" sim-test ;;
 	usbdev) run_suite usbdev make -s -C "$top" usbdev-test ;;
 	kernel) run_suite kernel make -s -C "$top" kernel ;;
