@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel driver cosim-smoke launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -55,6 +55,7 @@ for s in $suites; do
 	usbdev) run_suite usbdev make -s -C "$top" usbdev-test ;;
 	kernel) run_suite kernel make -s -C "$top" kernel ;;
 	driver) run_suite driver make -s -C "$top" driver-check ;;
+	dt) run_suite dt "$top/scripts/dt-check.sh" ;;
 	cosim-smoke)
 		if run_suite cosim-build make -s -C "$top" cosim-build; then
 			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke
