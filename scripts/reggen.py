@@ -396,6 +396,47 @@ def md_cell(text):
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+def md_values(f):
+    if not f.get("values"):
+        return ""
+    return " Values: " + ", ".join(
+        f"{vv} `{vn}`" for vn, vv in sorted(f["values"].items(), key=lambda kv: kv[1])) + "."
+
+
+def md_overview(regs, prefix=""):
+    """Offset / name / description table of the registers whose name starts with prefix."""
+    out = ["| Offset | Name | Description |", "| --- | --- | --- |"]
+    for r in regs:
+        if not r["name"].startswith(prefix):
+            continue
+        off = f"{r['offset']:#05x}"
+        if r["count"] > 1:
+            off += f" + {r['stride']:#x} * n (n < {r['count']})"
+        out.append(f"| `{off}` | [{r['name']}](registers.md#{r['name'].lower()}) | "
+                   f"{md_cell(r['desc'])} |")
+    return out
+
+
+def md_fields(r):
+    out = ["| Bits | Field | Access | Reset | Description |",
+           "| --- | --- | --- | --- | --- |"]
+    for f in sorted(r["fields_sorted"], key=lambda g: -g["lsb"]):
+        rv = f.get("reset")
+        rs = "hw" if rv is None and f["access"] == "ro" else (
+            "-" if rv is None else (f"{rv:#x}" if rv > 9 else str(rv)))
+        out.append(f"| {bits_str(f)} | {f['name']} | {f['access']} | {rs} | "
+                   f"{md_cell(f['desc'])}{md_values(f)} |")
+    return out
+
+
+def md_struct(st):
+    out = ["| Dword | Bits | Field | Description |", "| --- | --- | --- | --- |"]
+    for f in st["fields_sorted"]:
+        out.append(f"| {f['dword']} | {bits_str(f)} | {f['name']} | "
+                   f"{md_cell(f['desc'])}{md_values(f)} |")
+    return out
+
+
 def gen_md(block, regs, structs):
     p = block["prefix"]
     out = [
@@ -414,15 +455,8 @@ def gen_md(block, regs, structs):
         "",
         "## Overview",
         "",
-        "| Offset | Name | Description |",
-        "| --- | --- | --- |",
     ]
-    for r in regs:
-        off = f"{r['offset']:#05x}"
-        if r["count"] > 1:
-            off += f" + {r['stride']:#x} * n (n < {r['count']})"
-        out.append(f"| `{off}` | [{r['name']}](#{r['name'].lower()}) | "
-                   f"{md_cell(r['desc'])} |")
+    out += [line.replace("](registers.md#", "](#") for line in md_overview(regs)]
     out.append("")
     for r in regs:
         if r.get("section"):
@@ -436,19 +470,8 @@ def gen_md(block, regs, structs):
             where = f"Offset `{r['offset']:#05x}`"
         out += [f"### {r['name']}", "",
                 f"{where}, reset value `{r['reset_value']:#010x}`. "
-                f"{md_cell(r['desc'])}", "",
-                "| Bits | Field | Access | Reset | Description |",
-                "| --- | --- | --- | --- | --- |"]
-        for f in sorted(r["fields_sorted"], key=lambda g: -g["lsb"]):
-            rv = f.get("reset")
-            rs = "hw" if rv is None and f["access"] == "ro" else (
-                "-" if rv is None else (f"{rv:#x}" if rv > 9 else str(rv)))
-            desc = md_cell(f["desc"])
-            if f.get("values"):
-                desc += " Values: " + ", ".join(
-                    f"{vv} `{vn}`" for vn, vv in sorted(f["values"].items(), key=lambda kv: kv[1]))
-                desc += "."
-            out.append(f"| {bits_str(f)} | {f['name']} | {f['access']} | {rs} | {desc} |")
+                f"{md_cell(r['desc'])}", ""]
+        out += md_fields(r)
         out.append("")
         cn = f"{p}_REG_{r['name']}" + ("(n)" if r["count"] > 1 else "")
         out.append(f"C: `{cn}`, `{p}_{r['name']}_<FIELD>_SHIFT` / `_MASK`.")
@@ -460,26 +483,54 @@ def gen_md(block, regs, structs):
                 ""]
     for st in structs:
         sn = f"{p}_{st['name']}"
-        out += [f"### {st['name']}", "", f"{4 * st['dwords']} bytes. {md_cell(st['desc'])}", "",
-                "| Dword | Bits | Field | Description |", "| --- | --- | --- | --- |"]
-        for f in st["fields_sorted"]:
-            desc = md_cell(f["desc"])
-            if f.get("values"):
-                desc += " Values: " + ", ".join(
-                    f"{vv} `{vn}`" for vn, vv in sorted(f["values"].items(), key=lambda kv: kv[1]))
-                desc += "."
-            out.append(f"| {f['dword']} | {bits_str(f)} | {f['name']} | {desc} |")
+        out += [f"### {st['name']}", "", f"{4 * st['dwords']} bytes. {md_cell(st['desc'])}", ""]
+        out += md_struct(st)
         out += ["", f"C: `{sn}_DW<d>_<FIELD>_SHIFT` / `_MASK`, values `{sn}_<FIELD>_<NAME>`.", ""]
     return "\n".join(out)
 
 
+# Hand-written documents may carry generated sections between
+#   <!-- reggen:begin KIND:NAME --> and <!-- reggen:end KIND:NAME -->
+# KIND:NAME is `regs:PREFIX` (overview of the registers named PREFIX...), `reg:NAME` (a
+# register's fields) or `struct:NAME` (a memory structure). reggen fills them in and --check
+# fails when one is stale, like any generated file.
+DOCS_WITH_SECTIONS = ["docs/programming-model.md"]
+SECTION_RE = re.compile(r"(<!-- reggen:begin ([A-Za-z_]+):([A-Za-z0-9_]*) -->\n)(.*?)"
+                        r"(<!-- reggen:end \2:\3 -->)", re.S)
+
+
+def fill_sections(text, regs, structs, where):
+    regmap = {r["name"]: r for r in regs}
+    stmap = {st["name"]: st for st in structs}
+
+    def sub(m):
+        kind, name = m.group(2), m.group(3)
+        if kind == "regs":
+            body = md_overview(regs, name)
+            if len(body) == 2:
+                raise DescError(f"{where}: no register named {name}...")
+        elif kind == "reg" and name in regmap:
+            body = md_fields(regmap[name])
+        elif kind == "struct" and name in stmap:
+            body = md_struct(stmap[name])
+        else:
+            raise DescError(f"{where}: unknown generated section {kind}:{name}")
+        return m.group(1) + "\n".join(body) + "\n" + m.group(5)
+
+    return SECTION_RE.sub(sub, text)
+
+
 def generate(top):
     block, regs, structs = load(os.path.join(top, SRC_REL))
-    return {
+    files = {
         OUT_SV: gen_sv(block, regs, structs),
         OUT_H: gen_h(block, regs, structs),
         OUT_MD: gen_md(block, regs, structs),
     }
+    for rel in DOCS_WITH_SECTIONS:
+        with open(os.path.join(top, rel), encoding="utf-8") as fh:
+            files[rel] = fill_sections(fh.read(), regs, structs, rel)
+    return files
 
 
 def main():
