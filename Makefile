@@ -76,7 +76,7 @@ $(MODEL_BENCH): $(TOP)/sim/bench/model_bench.c $(KITE_MODEL_LIB)
 	@mkdir -p $(@D)
 	$(CC) -O2 -Wall -Wextra -Werror $(KITE_MODEL_CFLAGS) -o $@ $< $(KITE_MODEL_LIBS)
 
-bench: cosim-build $(MODEL_BENCH)
+bench: cosim-build $(MODEL_BENCH) $(SYSTEST_BENCH_BIN)
 	@$(TOP)/scripts/bench.sh
 
 clean:

@@ -10,6 +10,13 @@ mkdir -p "$out"
 echo "bench: simulator speed (kite-model-bench)"
 "$build/sim/kite-model-bench" | tee "$out/model.txt"
 
+echo "bench: controller bulk throughput (systest-bench, UTMI and line attachments)"
+"$build/systest/systest-bench" --kib 64 | tee "$out/systest-utmi.txt"
+"$build/systest/systest-bench" --line --kib 32 | tee "$out/systest-line.txt"
+
+echo "bench: synthesis (scripts/synth.sh)"
+"$top/scripts/synth.sh" | tee "$out/synth.txt"
+
 echo "bench: transport inside the guest (sw-tests/bench.sh)"
 "$top/scripts/cosim.sh" --script "$top/sw-tests/bench.sh" --name bench | tee "$out/cosim.txt"
 grep -a '^BENCH ' "$build/cosim/bench/console.log" | sed 's/^BENCH //' > "$out/guest.txt"
@@ -34,6 +41,16 @@ med() { grep -h "^$1=" "$2" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print
 	echo "| simulator, idle | $(val idle_cycles_per_s "$out/model.txt") cycles/s |"
 	echo "| simulator, one register read through the BFM | $(val reg_read_us "$out/model.txt") us |"
 	echo "| DMA self-test copy, 1 MiB, bytes per bus cycle | $(val dma_copy_bytes_per_cycle "$out/model.txt") |"
+	for a in utmi line; do
+		f=$out/systest-$a.txt
+		for d in in out; do
+			echo "| bulk $d, $a attachment: payload bytes per second of simulated bus time | $(val ${a}_bulk_${d}_bytes_per_sim_s "$f") ($(val ${a}_bulk_${d}_percent_of_1216000 "$f") % of 1,216,000) |"
+		done
+		echo "| simulator speed, $a attachment, bulk IN running | $(val ${a}_bulk_in_usb_cycles_per_wall_s "$f") usb_clk cycles/s |"
+	done
+	while IFS== read -r k v; do
+		echo "| synthesis: $k | $v |"
+	done < "$build/synth/results.txt"
 	echo
 	echo "Bridge counters of the guest run: $(grep 'cosim: bridge' "$out/cosim.txt" | sed 's/cosim: bridge *//')"
 } > "$out/results.md"
