@@ -4,12 +4,16 @@
 // kite_core as kite_axi_top, behind
 //   - a Wishbone B4 *classic* slave for the registers: 32-bit data, word address
 //     s_wb_adr = byte offset / 4 (10 bits, the 4 KiB block), byte selects, ACK one cycle after
-//     the request, never ERR (unmapped offsets read 0, as on AXI);
+//     the request (registered; asserted only while CYC and STB are still high, so a master
+//     that aborts by dropping CYC sees no stray ACK), never ERR (unmapped offsets read 0, as
+//     on AXI);
 //   - a Wishbone B4 *classic* master for DMA: 32-bit data (CAP.DATA_BYTES_LOG2 = 2), 32-bit
-//     byte addresses presented as a 30-bit word address m_wb_adr (LiteX convention), one access
-//     per cycle-pair, CTI/BTE not used (plain classic cycles; a burst of the core becomes
-//     consecutive single accesses within one CYC). ERR answers a bus error (the context halts
-//     with BUS_ERROR, the self-test reports it).
+//     byte addresses presented as a 30-bit word address m_wb_adr (LiteX convention), CTI/BTE
+//     not used: a burst of the core becomes consecutive single classic cycles, each with its
+//     own CYC (CYC and STB rise together and fall in the cycle after ACK/ERR, so the bus is
+//     free for at least one cycle between accesses; at most one access per two cycles). ERR
+//     answers a bus error (the context halts with BUS_ERROR, the self-test reports it); RTY
+//     is not supported (tie it off in the interconnect).
 // Internally the core's AXI4 master is converted: one burst at a time per direction, reads
 // before writes when both wait.
 
@@ -70,8 +74,12 @@ module kite_wb_top #(
   output logic [NUM_PORTS*2-1:0]   utmi_line_ctrl
 );
 
+  // (kite_core and its submodules check the other parameters)
   if (NUM_PORTS < 1 || NUM_PORTS > 15) begin : g_bad_np
     $error("kite_wb_top: NUM_PORTS must be 1..15");
+  end
+  if (MAX_BURST_BEATS < 1 || MAX_BURST_BEATS > 256) begin : g_bad_mb
+    $error("kite_wb_top: MAX_BURST_BEATS must be 1..256");
   end
 
   // ---------------------------------------------------------------- register slave
@@ -90,7 +98,8 @@ module kite_wb_top #(
       if (req) rdata_q <= reg_rd_data;
     end
   end
-  assign s_wb_ack = ack_q;
+  // a registered ACK is only valid while the request is still there (B4: ACK answers CYC & STB)
+  assign s_wb_ack = ack_q && s_wb_cyc && s_wb_stb;
   assign s_wb_err = 1'b0;
   assign s_wb_dat_r = rdata_q;
 

@@ -134,7 +134,9 @@ RTL_TB_DMA := $(RTL_BUILD)/tb/kite_dma_test_tb-d64 \
 RTL_TB_XFER := $(RTL_BUILD)/tb/kite_xfer_tb
 RTL_TB_CDC := $(RTL_BUILD)/tb/kite_cdc_tb
 RTL_TB_REGGEN := $(RTL_BUILD)/tb/reggen_tb.sh
-RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN)
+RTL_TB_WB := $(RTL_BUILD)/tb/kite_wb_top_tb
+RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN) \
+	$(RTL_TB_WB)
 
 $(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
 $(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
@@ -150,11 +152,45 @@ $(RTL_TB_CDC): $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
 		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp >$(RTL_CDC_DIR)/verilate.log 2>&1
 	$(MAKE) --no-print-directory -s -C $(RTL_CDC_DIR) -f Vkite_cdc_fifo.mk -j$(RTL_JOBS) \
 		OPT_FAST=-O1 >$(RTL_CDC_DIR)/build.log 2>&1
+	@# Verilator and its make skip unchanged outputs: mark the binary as up to date (else a
+	@# change of rtl.mk alone leaves it older than its prerequisites for ever)
+	@touch $@
 
 # reggen checks (arrays, structs, --check): a shell script that runs the generator
 $(RTL_TB_REGGEN): $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
 	@mkdir -p $(dir $@)
 	cp $< $@
+
+# Wishbone top testbench: its own Verilated kite_wb_top (default parameters, the USB engine the
+# model uses, bus clock 96 MHz), C Wishbone BFMs and thin C++ glue (rtl/tb/kite_wb_top/). The
+# Verilated archive depends on the RTL only, so editing the C testbench relinks without
+# re-Verilating.
+RTL_WB_BUILD := $(RTL_BUILD)/wb
+RTL_WB_TB_DIR := $(RTL_DIR)/tb/kite_wb_top
+RTL_WB_VL_LIB := $(RTL_WB_BUILD)/obj/Vkite_wb_top__ALL.a
+RTL_WB_VL_OBJS := verilated.o verilated_threads.o
+$(RTL_WB_VL_LIB): $(RTL_SRCS) $(RTL_USB_SRCS) $(RTL_DIR)/rtl.mk
+	@mkdir -p $(RTL_WB_BUILD)
+	rm -rf $(RTL_WB_BUILD)/obj
+	$(VERILATOR) --cc -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_wb_top \
+		-GBUS_CLK_HZ=96000000 --Mdir $(RTL_WB_BUILD)/obj $(RTL_SRCS) $(RTL_USB_SRCS) \
+		>$(RTL_WB_BUILD)/verilate.log 2>&1 || { cat $(RTL_WB_BUILD)/verilate.log; exit 1; }
+	$(MAKE) --no-print-directory -s -C $(RTL_WB_BUILD)/obj -f Vkite_wb_top.mk -j$(RTL_JOBS) \
+		OPT_FAST="-O1" OPT_SLOW="-O1" OPT_GLOBAL="-O2" Vkite_wb_top__ALL.a $(RTL_WB_VL_OBJS) \
+		>$(RTL_WB_BUILD)/build.log 2>&1 || { cat $(RTL_WB_BUILD)/build.log; exit 1; }
+$(RTL_TB_WB): $(RTL_WB_VL_LIB) $(RTL_WB_TB_DIR)/kite_wb_top_tb.c $(RTL_WB_TB_DIR)/wb_bfm.c \
+		$(RTL_WB_TB_DIR)/wb_bfm.h $(RTL_WB_TB_DIR)/wb_pins.h \
+		$(RTL_WB_TB_DIR)/kite_wb_top_glue.cpp $(RTL_TB_COMMON)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=gnu++17 -O1 -c -o $(RTL_WB_BUILD)/glue.o $(RTL_WB_TB_DIR)/kite_wb_top_glue.cpp \
+		-I$(RTL_WB_BUILD)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd \
+		-I$(RTL_WB_TB_DIR) -faligned-new
+	$(CC) $(RTL_TB_CFLAGS) -Werror -I$(RTL_DIR)/tb/common -c -o $(RTL_WB_BUILD)/tb.o \
+		$(RTL_WB_TB_DIR)/kite_wb_top_tb.c
+	$(CC) $(RTL_TB_CFLAGS) -Werror -c -o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_TB_DIR)/wb_bfm.c
+	$(CXX) -o $@ $(RTL_WB_BUILD)/tb.o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_BUILD)/glue.o \
+		$(RTL_WB_VL_LIB) $(addprefix $(RTL_WB_BUILD)/obj/,$(RTL_WB_VL_OBJS)) -lpthread
+
 $(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-d64,$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(KITE_MODEL_LIB)))
 $(foreach v,$(RTL_VARIANTS),$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-$(v),$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(RTL_BUILD)/$(v)/libkitemodel.a)))
 
