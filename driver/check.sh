@@ -22,7 +22,7 @@ export ARCH
 
 # The sources written for the driver; kite_regs.h is generated (scripts/reggen.py).
 srcs=$(cd "$here" && ls -- *.c *.h | grep -v -e '\.mod\.c$' -e '^kite_regs\.h$')
-mods="kite-hcd.ko kite-pci.ko"
+mods="kite-hcd.ko kite-pci.ko kite-plat.ko"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM

@@ -4,9 +4,10 @@
  *
  * Identifies the controller from its ID, VERSION and CAP registers, sets
  * the DMA mask, owns the interrupt handler and runs the DMA self-test
- * (kite-selftest.c). The bus glue (kite-pci.c) maps the registers,
- * requests the interrupt and calls kite_hc_init(), kite_hc_start() and
- * kite_hc_stop().
+ * (kite-selftest.c). The bus glue (kite-pci.c, kite-plat.c) maps the
+ * registers, creates the usb_hcd (kite_hcd_create()), requests the
+ * interrupt and calls kite_hc_init(), kite_hc_start(), usb_add_hcd(), and
+ * on the way out usb_remove_hcd() and kite_hc_stop().
  */
 
 #include <linux/bitfield.h>
@@ -21,24 +22,37 @@ static_assert(KITE_INT_FORCE_DMATEST_DONE_MASK == KITE_INT_DMATEST_DONE);
 static_assert(KITE_INT_FORCE_DMATEST_ERROR_MASK == KITE_INT_DMATEST_ERROR);
 
 /**
- * kite_hc_set_int_enable() - write INT_ENABLE and remember it
+ * kite_hc_update_int_enable() - change INT_ENABLE and remember it
  * @hc: controller
- * @mask: KITE_INT_* bits to enable; all others are disabled
+ * @clear: KITE_INT_* bits to disable
+ * @set: KITE_INT_* bits to enable
  */
-void kite_hc_set_int_enable(struct kite_hc *hc, u32 mask)
+void kite_hc_update_int_enable(struct kite_hc *hc, u32 clear, u32 set)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&hc->lock, flags);
-	hc->int_enable = mask;
-	kite_writel(hc, KITE_REG_INT_ENABLE, mask);
+	hc->int_enable = (hc->int_enable & ~clear) | set;
+	kite_writel(hc, KITE_REG_INT_ENABLE, hc->int_enable);
 	spin_unlock_irqrestore(&hc->lock, flags);
+}
+
+/**
+ * kite_hc_set_int_enable() - set the self-test bits of INT_ENABLE
+ * @hc: controller
+ * @mask: KITE_INT_DMATEST bits to enable; the other self-test bits are
+ *	disabled, the host controller's bits are left alone (the debugfs
+ *	benchmarks use the engine while the HCD runs)
+ */
+void kite_hc_set_int_enable(struct kite_hc *hc, u32 mask)
+{
+	kite_hc_update_int_enable(hc, KITE_INT_DMATEST, mask & KITE_INT_DMATEST);
 }
 
 /* Disable every interrupt source and acknowledge anything pending. */
 static void kite_hc_quiesce(struct kite_hc *hc)
 {
-	kite_hc_set_int_enable(hc, 0);
+	kite_hc_update_int_enable(hc, ~0u, 0);
 	kite_writel(hc, KITE_REG_INT_STATUS, KITE_INT_ALL);
 }
 
@@ -110,6 +124,10 @@ int kite_hc_init(struct kite_hc *hc)
 
 	spin_lock_init(&hc->lock);
 	init_completion(&hc->st_done);
+	INIT_LIST_HEAD(&hc->cmd_list);
+	INIT_LIST_HEAD(&hc->giveback);
+	mutex_init(&hc->cmd_mutex);
+	init_waitqueue_head(&hc->ep_wq);
 
 	ret = kite_hc_identify(hc);
 	if (ret)
@@ -134,8 +152,10 @@ EXPORT_SYMBOL_GPL(kite_hc_init);
  *
  * The line may be shared. The controller drives it level-high while
  * INT_STATUS & INT_ENABLE is non-zero, so the pending bits are acknowledged
- * (write 1 to clear) before any waiter is completed: a new event after this
- * point raises the line again instead of being lost.
+ * (write 1 to clear) before any waiter is completed or any event is read:
+ * a new event after this point raises the line again instead of being lost.
+ * Self-test bits go to kite-selftest.c, host controller bits (events, port
+ * changes, host error) to kite_hcd_irq().
  *
  * Return: IRQ_HANDLED, or IRQ_NONE when no enabled status bit was set.
  */
@@ -158,6 +178,8 @@ irqreturn_t kite_hc_irq(int irq, void *data)
 
 	if (pending & KITE_INT_DMATEST)
 		kite_selftest_irq(hc, pending & KITE_INT_DMATEST);
+	if (pending & KITE_INT_HOST)
+		kite_hcd_irq(hc, pending & KITE_INT_HOST);
 
 	return IRQ_HANDLED;
 }
@@ -193,13 +215,16 @@ EXPORT_SYMBOL_GPL(kite_hc_start);
  * kite_hc_stop() - quiesce the controller before the bus glue lets go
  * @hc: controller
  *
- * Disables every interrupt source (INT_ENABLE = 0) and acknowledges
- * anything pending. The interrupt itself is freed by the bus glue.
+ * Called after usb_remove_hcd() (or when usb_add_hcd() failed). Disables
+ * every interrupt source (INT_ENABLE = 0) and acknowledges anything
+ * pending. The interrupt itself is freed by the bus glue.
  */
 void kite_hc_stop(struct kite_hc *hc)
 {
 	kite_debugfs_exit(hc);
 	kite_hc_quiesce(hc);
+	/* Normally freed by the hc_driver's stop; not if its start failed. */
+	kite_evt_free(hc);
 }
 EXPORT_SYMBOL_GPL(kite_hc_stop);
 

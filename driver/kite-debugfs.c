@@ -10,9 +10,18 @@
  *                  through a coherent buffer, checks it and prints the
  *                  device's cycle count and the wall time
  *
+ *   contexts       every endpoint context in use: registers and the
+ *                  driver's view (stage, halted, TDs queued)
+ *   rings          each ring's enqueue/dequeue/cycle and its TRBs around
+ *                  the dequeue pointer; the event ring's consumer state
+ *   ports          PORTSC of every root port, decoded
+ *   stats          interrupts, events, URBs, halts, commands
+ *
  * The benches are for `make bench` (sw-tests/bench.sh); they share the
  * self-test engine and its interrupt, so they run one at a time.
  */
+
+#include <linux/bitfield.h>
 
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
@@ -41,6 +50,21 @@ static const struct kite_reg_name kite_reg_names[] = {
 	KITE_REG_NAME(SCRATCH),
 	KITE_REG_NAME(INT_STATUS),
 	KITE_REG_NAME(INT_ENABLE),
+	KITE_REG_NAME(CAP_HOST),
+	KITE_REG_NAME(USBCMD),
+	KITE_REG_NAME(USBSTS),
+	KITE_REG_NAME(FRAME),
+	KITE_REG_NAME(FRAME_INTERVAL),
+	KITE_REG_NAME(EVT_BASE_LO),
+	KITE_REG_NAME(EVT_BASE_HI),
+	KITE_REG_NAME(EVT_SIZE),
+	KITE_REG_NAME(IMOD),
+	KITE_REG_NAME(EVT_DEQ_LO),
+	KITE_REG_NAME(EVT_DEQ_HI),
+	KITE_REG_NAME(CMD),
+	KITE_REG_NAME(CMD_ARG_LO),
+	KITE_REG_NAME(CMD_ARG_HI),
+	KITE_REG_NAME(CMD_STATUS),
 	KITE_REG_NAME(DMATEST_SRC_LO),
 	KITE_REG_NAME(DMATEST_SRC_HI),
 	KITE_REG_NAME(DMATEST_DST_LO),
@@ -65,6 +89,143 @@ static int kite_regs_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kite_regs);
+
+static const char * const kite_stage_names[] = {
+	[KITE_EP_IDLE] = "idle",
+	[KITE_EP_PENDING] = "pending",
+	[KITE_EP_STOPPING] = "stopping",
+	[KITE_EP_SET_DEQ] = "set-deq",
+	[KITE_EP_RESETTING] = "resetting",
+};
+
+static const char * const kite_state_names[] = {
+	"disabled", "running", "halted", "stopped",
+	"state4", "state5", "state6", "state7",
+};
+
+static int kite_contexts_show(struct seq_file *s, void *unused)
+{
+	struct kite_hc *hc = s->private;
+	unsigned int i;
+
+	spin_lock_irq(&hc->lock);
+	for (i = 0; i < hc->num_ctx; i++) {
+		struct kite_ep *ep = hc->ctx_ep[i];
+		struct kite_td *td;
+		unsigned int ntd = 0;
+		u32 st;
+
+		if (!ep)
+			continue;
+		list_for_each_entry(td, &ep->tds, node)
+			ntd++;
+		st = kite_readl(hc, KITE_REG_CTX_STATE(i));
+		seq_printf(s, "ctx %u: cfg0 0x%08x cfg1 0x%08x deq 0x%08x%08x state %s toggle %u errcnt %u td_bytes %u\n",
+			   i, kite_readl(hc, KITE_REG_CTX_CFG0(i)),
+			   kite_readl(hc, KITE_REG_CTX_CFG1(i)),
+			   kite_readl(hc, KITE_REG_CTX_DEQ_HI(i)),
+			   kite_readl(hc, KITE_REG_CTX_DEQ_LO(i)),
+			   kite_state_names[FIELD_GET(KITE_CTX_STATE_STATE_MASK, st)],
+			   (u32)FIELD_GET(KITE_CTX_STATE_TOGGLE_MASK, st),
+			   (u32)FIELD_GET(KITE_CTX_STATE_ERRCNT_MASK, st),
+			   kite_readl(hc, KITE_REG_CTX_TD_BYTES(i)));
+		seq_printf(s, "       dev %u ep %u%s type %u mps %u interval %u: stage %s%s%s, %u TDs queued\n",
+			   ep->udev->devnum, usb_endpoint_num(&ep->hep->desc),
+			   ep->dir_in ? " in" : "",
+			   ep->type, ep->mps, ep->interval,
+			   kite_stage_names[ep->stage],
+			   ep->halted ? ", halted" : "",
+			   ep->stall_wait ? " (waiting for clear-halt)" : "",
+			   ntd);
+	}
+	spin_unlock_irq(&hc->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kite_contexts);
+
+static void kite_show_trb(struct seq_file *s, const struct kite_ring *ring,
+			  unsigned int i)
+{
+	const struct kite_trb *t = &ring->trbs[i];
+
+	seq_printf(s, "    [%3u] %08x %08x %08x %08x%s%s\n", i,
+		   le32_to_cpu(t->dw[0]), le32_to_cpu(t->dw[1]),
+		   le32_to_cpu(t->dw[2]), le32_to_cpu(t->dw[3]),
+		   i == ring->deq ? " <deq" : "", i == ring->enq ? " <enq" : "");
+}
+
+static int kite_rings_show(struct seq_file *s, void *unused)
+{
+	struct kite_hc *hc = s->private;
+	unsigned int i, j;
+
+	spin_lock_irq(&hc->lock);
+	seq_printf(s, "events: %u entries at %pad, next %u, cycle %u\n",
+		   hc->evt ? hc->evt_size : 0, &hc->evt_dma, hc->evt_deq,
+		   hc->evt_cycle);
+	for (i = 0; i < hc->num_ctx; i++) {
+		struct kite_ep *ep = hc->ctx_ep[i];
+		struct kite_ring *ring;
+
+		if (!ep)
+			continue;
+		ring = &ep->ring;
+		seq_printf(s, "ctx %u ring: %u TRBs at %pad, enq %u deq %u cycle %u, %u free\n",
+			   i, ring->size, &ring->dma, ring->enq, ring->deq,
+			   ring->cycle, kite_ring_space(ring));
+		/* The TRBs from the dequeue pointer on, at most 16. */
+		for (j = ring->deq; ; j = kite_ring_next(ring, j)) {
+			kite_show_trb(s, ring, j);
+			if (j == ring->enq || (j - ring->deq + ring->size) % ring->size >= 15)
+				break;
+		}
+	}
+	spin_unlock_irq(&hc->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kite_rings);
+
+static int kite_ports_show(struct seq_file *s, void *unused)
+{
+	struct kite_hc *hc = s->private;
+	unsigned int i;
+
+	for (i = 0; i < hc->num_ports; i++) {
+		u32 v = kite_readl(hc, KITE_REG_PORTSC(i));
+
+		seq_printf(s, "port %u: PORTSC 0x%08x%s%s%s%s%s%s%s%s%s%s%s%s%s\n",
+			   i + 1, v,
+			   v & KITE_PORTSC_CONNECTED_MASK ? " connected" : "",
+			   v & KITE_PORTSC_ENABLED_MASK ? " enabled" : "",
+			   v & KITE_PORTSC_POWER_MASK ? " power" : "",
+			   v & KITE_PORTSC_RESET_MASK ? " reset" : "",
+			   v & KITE_PORTSC_SUSPEND_MASK ? " suspend" : "",
+			   v & KITE_PORTSC_RESUME_MASK ? " resume" : "",
+			   v & KITE_PORTSC_LS_MASK ? " low-speed" : "",
+			   v & KITE_PORTSC_OVERCURRENT_MASK ? " over-current" : "",
+			   v & KITE_PORTSC_CSC_MASK ? " CSC" : "",
+			   v & KITE_PORTSC_PEC_MASK ? " PEC" : "",
+			   v & KITE_PORTSC_PRC_MASK ? " PRC" : "",
+			   v & KITE_PORTSC_OCC_MASK ? " OCC" : "",
+			   v & KITE_PORTSC_PSC_MASK ? " PSC" : "");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kite_ports);
+
+static int kite_stats_show(struct seq_file *s, void *unused)
+{
+	struct kite_hc *hc = s->private;
+
+	spin_lock_irq(&hc->lock);
+	seq_printf(s, "irqs %llu\nevents %llu\nurbs_done %llu\nurbs_unlinked %llu\nhalts %llu\ncommands %llu\ncommand_timeouts %llu\nrunning %u\ndead %u\n",
+		   hc->stats.irqs, hc->stats.events, hc->stats.urbs_done,
+		   hc->stats.urbs_unlinked, hc->stats.halts, hc->stats.cmds,
+		   hc->stats.cmd_timeouts, hc->running, hc->dead);
+	spin_unlock_irq(&hc->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kite_stats);
 
 static int kite_cmp_u64(const void *a, const void *b)
 {
@@ -199,6 +360,11 @@ void kite_debugfs_init(struct kite_hc *hc)
 			    &kite_bench_dma_fops);
 	debugfs_create_file_unsafe("bench_dma_len", 0600, hc->debugfs, hc,
 				   &kite_bench_dma_len_fops);
+	debugfs_create_file("contexts", 0400, hc->debugfs, hc,
+			    &kite_contexts_fops);
+	debugfs_create_file("rings", 0400, hc->debugfs, hc, &kite_rings_fops);
+	debugfs_create_file("ports", 0444, hc->debugfs, hc, &kite_ports_fops);
+	debugfs_create_file("stats", 0444, hc->debugfs, hc, &kite_stats_fops);
 }
 
 void kite_debugfs_exit(struct kite_hc *hc)

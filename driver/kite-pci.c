@@ -4,7 +4,8 @@
  *
  * BAR0 holds the register block; the interrupt is one MSI vector, or the
  * legacy INTx pin (possibly shared) where MSI is not available. Everything
- * is device-managed: on remove only the controller has to be quiesced.
+ * but the usb_hcd registration is device-managed: remove takes the HCD
+ * off the bus and quiesces the controller.
  */
 
 #include <linux/module.h>
@@ -17,8 +18,12 @@
 static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
+	struct usb_hcd *hcd;
 	struct kite_hc *hc;
 	int ret;
+
+	if (usb_disabled())
+		return -ENODEV;
 
 	ret = pcim_enable_device(pdev);
 	if (ret)
@@ -35,11 +40,18 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map BAR0\n");
 
-	hc = devm_kzalloc(dev, sizeof(*hc), GFP_KERNEL);
-	if (!hc)
+	hcd = kite_hcd_create(dev);
+	if (!hcd)
 		return -ENOMEM;
-	hc->dev = dev;
+	/* Released last: after the interrupt below, which uses it. */
+	ret = devm_add_action_or_reset(dev, kite_hcd_put, hcd);
+	if (ret)
+		return ret;
+	hc = hcd_to_kite(hcd);
 	hc->regs = pcim_iomap_table(pdev)[0];
+	hcd->regs = hc->regs;
+	hcd->rsrc_start = pci_resource_start(pdev, 0);
+	hcd->rsrc_len = pci_resource_len(pdev, 0);
 
 	ret = kite_hc_init(hc);
 	if (ret)
@@ -50,6 +62,8 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	/*
 	 * One vector: MSI where the platform has it (PCIe FPGA cards, UML's
 	 * virt-pci), else the shared INTx pin. Managed by pcim_enable_device().
+	 * The interrupt is requested here and not by usb_add_hcd() so the
+	 * self-test can use it before the HCD exists, and so it is managed.
 	 */
 	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
 	if (ret < 0)
@@ -68,24 +82,33 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return ret;
 
-	pci_set_drvdata(pdev, hc);
+	pci_set_drvdata(pdev, hcd);
+	/* The interrupt is ours (irqnum 0): usb_add_hcd() requests none. */
+	ret = usb_add_hcd(hcd, 0, 0);
+	if (ret) {
+		dev_err(dev, "cannot add the USB host controller: %d\n", ret);
+		kite_hc_stop(hc);
+		return ret;
+	}
+	device_wakeup_enable(hcd->self.controller);
 	return 0;
 }
 
 static void kite_pci_remove(struct pci_dev *pdev)
 {
-	struct kite_hc *hc = pci_get_drvdata(pdev);
+	struct usb_hcd *hcd = pci_get_drvdata(pdev);
 
-	/* The interrupt, BAR mapping and memory are released by devres. */
-	kite_hc_stop(hc);
+	usb_remove_hcd(hcd);
+	/* The interrupt, the hcd, BAR mapping and memory go with devres. */
+	kite_hc_stop(hcd_to_kite(hcd));
 }
 
 static void kite_pci_shutdown(struct pci_dev *pdev)
 {
-	struct kite_hc *hc = pci_get_drvdata(pdev);
+	struct usb_hcd *hcd = pci_get_drvdata(pdev);
 
-	if (hc)
-		kite_hc_stop(hc);
+	if (hcd)
+		kite_hc_shutdown(hcd_to_kite(hcd));
 }
 
 static const struct pci_device_id kite_pci_ids[] = {
