@@ -27,6 +27,14 @@ fi
 srcs=$(make -s -C "$top" --no-print-directory print-rtl-srcs)
 usb_srcs=$(make -s -C "$top" --no-print-directory print-usb-srcs)
 
+# Synthesis takes many minutes: reuse the last figures while no RTL source changed.
+hash=$(cat $srcs | sha256sum | cut -d' ' -f1)
+if [ -f "$out/results.txt" ] && [ "$(cat "$out/rtl.sha256" 2>/dev/null)" = "$hash" ]; then
+	cat "$out/results.txt"
+	exit 0
+fi
+rm -f "$out/rtl.sha256"
+
 run_yosys() { # name top script
 	local name=$1 topmod=$2 cmd=$3
 	# shellcheck disable=SC2086
@@ -111,3 +119,4 @@ else
 	echo "ice40_hx8k_usb_domain_fmax_mhz=synthesis failed" >> "$out/results.txt"
 fi
 cat "$out/results.txt"
+echo "$hash" > "$out/rtl.sha256"
