@@ -64,9 +64,11 @@ rootfs: driver
 
 cosim-build: deps kernel sim rootfs
 
+# DEVICES="0=gzero:pattern=1 1=kbd" (one --port each), ATTACH=utmi|line: see docs/cosim.md.
 cosim: cosim-build
 	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) \
-		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst)
+		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst) \
+		$(if $(ATTACH),--attach $(ATTACH)) $(foreach d,$(DEVICES),--port $(d))
 
 test: deps
 	@$(TOP)/scripts/run-tests.sh

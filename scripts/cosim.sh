@@ -4,6 +4,10 @@
 # script inside the guest as root, shut both sides down and summarise.
 #
 # Usage: scripts/cosim.sh [--script FILE] [--waves FILE.fst] [--name NAME] [--timeout SECONDS]
+#                         [--attach utmi|line] [--port N=DEVICE[:opt=val,...]]...
+# --attach and --port go to kite-sim (USB devices on the root ports, docs/bridge.md). The run
+# directory is mounted in the guest at /host (hostfs); its `ctl` file is kite-sim's control
+# channel and `ctl.reply` the replies (kite_ctl in sw-tests/lib.sh).
 # Exit status: the script's exit status inside the guest; 1 if either side died or timed out.
 # The guest's `PASS x` / `FAIL x: why` lines are repeated on stdout for the test runner.
 set -u
@@ -15,6 +19,8 @@ waves=""
 name=""
 timeout=${COSIM_TIMEOUT:-900}
 mem=${COSIM_MEM:-384M}
+attach=""
+ports=()
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -22,6 +28,8 @@ while [ $# -gt 0 ]; do
 	--waves) waves=$2; shift 2 ;;
 	--name) name=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--attach) attach=$2; shift 2 ;;
+	--port) ports+=("$2"); shift 2 ;;
 	*) echo "cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -37,8 +45,14 @@ script=$(cd "$(dirname "$script")" && pwd)/$(basename "$script")
 [ -n "$name" ] || name=$(basename "$script" .sh)
 
 run=$build/cosim/$name
+case $run in
+*[[:space:]]*) echo "cosim: the run directory must not contain blanks: $run" >&2; exit 1 ;;
+esac
 rm -rf "$run"
 mkdir -p "$run/stage/kite"
+# The control channel. A regular file, not a FIFO: the guest reaches it through hostfs, which
+# turns a host FIFO into a guest-local one; kite-sim tails a regular file instead.
+: > "$run/ctl"
 cp "$script" "$run/stage/kite/run-script"
 # The initramfs is the cached base archive with the script appended as a second cpio member.
 (cd "$run/stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$run/script.cpio"
@@ -56,8 +70,12 @@ trap cleanup EXIT
 trap 'echo "cosim: interrupted" >&2; exit 130' INT TERM
 
 start=$(date +%s.%N)
-sim_args=(--socket "$sock")
+sim_args=(--socket "$sock" --control "$run/ctl")
 [ -n "$waves" ] && sim_args+=(--waves "$waves")
+[ -n "$attach" ] && sim_args+=(--attach "$attach")
+for p in "${ports[@]}"; do
+	sim_args+=(--port "$p")
+done
 "$sim" "${sim_args[@]}" > "$run/sim.log" 2>&1 &
 sim_pid=$!
 
@@ -68,6 +86,7 @@ for _ in $(seq 1 200); do
 	sleep 0.05
 done
 if ! grep -q "listening on" "$run/sim.log" 2>/dev/null; then
+	kill -0 "$sim_pid" 2>/dev/null && kill -TERM "$sim_pid" 2>/dev/null
 	echo "cosim: kite-sim did not start; its log:" >&2
 	sed 's/^/  /' "$run/sim.log" >&2
 	echo "FAIL cosim-$name: simulator did not start"
@@ -75,7 +94,7 @@ if ! grep -q "listening on" "$run/sim.log" 2>/dev/null; then
 fi
 
 setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" \
-	"virtio_uml.device=$sock:1234" con0=null,fd:1 con=null \
+	"virtio_uml.device=$sock:1234" "kite.run=$run" con0=null,fd:1 con=null \
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!
 
@@ -134,6 +153,7 @@ guest_exit=$(grep -a '^KITE-EXIT: ' "$run/console.log" | tr -d '\r' | tail -1 | 
 booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | tr -d '\r' | awk '{print $2}')
 
 echo "cosim: script     ${script#"$top"/}"
+[ ${#ports[@]} -gt 0 ] && echo "cosim: devices    ${ports[*]} (${attach:-utmi})"
 [ -n "$results" ] && printf '%s\n' "$results"
 echo "cosim: guest      $npass passed, $nfail failed, exit status ${guest_exit:-none}"
 stats=$(grep -a 'kite-sim: stats' "$run/sim.log" | tail -1 | sed 's/^kite-sim: stats //')

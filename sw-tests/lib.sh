@@ -54,3 +54,39 @@ kernel_log_clean() {
 	fi
 	return 0
 }
+
+# kite_ctl CMD...: send one command to kite-sim's control channel (docs/bridge.md) and wait for
+# its reply: `plug N DEVICE[:opts]`, `unplug N`, `fault N EP FAULT COUNT`, `type N TEXT`,
+# `sync TOKEN`. The command is followed by `sync <unique token>`; the reply line just before
+# `ok <token>` in /host/ctl.reply is the command's. Prints an error reply on stderr. Status 0 on
+# `ok`, 1 on `error` or no reply within KITE_CTL_TIMEOUT seconds (default 10). The reply line is
+# left in $kite_ctl_reply. One caller at a time.
+KITE_CTL=${KITE_CTL:-/host/ctl}
+kite_ctl_seq=0
+kite_ctl() {
+	kite_ctl_reply=""
+	if [ ! -f "$KITE_CTL" ]; then
+		echo "kite_ctl: no control channel at $KITE_CTL (run under scripts/cosim.sh)" >&2
+		return 1
+	fi
+	kite_ctl_seq=$((kite_ctl_seq + 1))
+	_tok="g$$-$kite_ctl_seq-$(cut -d' ' -f1 /proc/uptime)"
+	# One write() for both lines: never interleaved with another writer's.
+	printf '%s\nsync %s\n' "$*" "$_tok" >> "$KITE_CTL" || return 1
+	_n=$(( ${KITE_CTL_TIMEOUT:-10} * 20 ))
+	while [ "$_n" -gt 0 ]; do
+		# Each awk opens the file anew: hostfs looks it up again and sees the new size.
+		if kite_ctl_reply=$(awk -v t="ok $_tok" '$0 == t { print prev; f = 1; exit } { prev = $0 }
+		    END { exit !f }' "$KITE_CTL.reply" 2>/dev/null); then
+			case $kite_ctl_reply in
+			ok\ *) return 0 ;;
+			*) echo "kite_ctl: $kite_ctl_reply" >&2; return 1 ;;
+			esac
+		fi
+		_n=$((_n - 1))
+		sleep 0.05
+	done
+	kite_ctl_reply="timeout"
+	echo "kite_ctl: no reply to '$*' within ${KITE_CTL_TIMEOUT:-10} s" >&2
+	return 1
+}

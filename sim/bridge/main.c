@@ -17,11 +17,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "kite_model.h"
 #include "log.h"
 #include "pcidev.h"
 #include "simtime.h"
 #include "vhost_user.h"
+
+/* Bus cycles run after a plug/unplug/fault command (about 200 us at 96 MHz: well past the
+ * port's 2.5 us connect/disconnect debounce). */
+#define CTL_LINE_CYCLES 20000
 
 static volatile sig_atomic_t stop_signal;
 
@@ -35,11 +40,17 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kite-sim --socket PATH [--waves FILE.fst] [--vendor ID] [--device ID]\n"
 		"                [--stats] [--ready-fd N] [--batch CYCLES] [--spin-us US]\n"
-		"                [--mem-latency CYCLES]\n"
+		"                [--mem-latency CYCLES] [--attach utmi|line]\n"
+		"                [--port N=DEVICE[:opt=val,...]]... [--control PATH [--control-reply PATH]]\n"
 		"  Listens on PATH (a stale socket is replaced), prints \"kite-sim: listening on PATH\"\n"
 		"  to stdout (and writes one byte to --ready-fd N if given), accepts one vhost-user\n"
 		"  frontend (UML: virtio_uml.device=PATH:1234) and runs until it disconnects or\n"
-		"  SIGTERM/SIGINT. Exit status 0, or 1 after a protocol error, 2 on a startup error.\n");
+		"  SIGTERM/SIGINT. Exit status 0, or 1 after a protocol error, 2 on a startup error.\n"
+		"  DEVICE: gzero[:pattern=0|1|2,intr=0|1,loopback=0|1,iso_mps=N] | kbd[:ls=0|1] |\n"
+		"          msc[:blocks=N] | none\n"
+		"  --control PATH: a FIFO (created if missing) or a regular file of commands, one a line:\n"
+		"    plug N DEVICE | unplug N | fault N EP FAULT COUNT | type N TEXT | sync TOKEN\n"
+		"  replies (ok ... / error ...) are appended to --control-reply (default PATH.reply).\n");
 }
 
 static int parse_u(const char *s, unsigned long max, unsigned long *out)
@@ -80,7 +91,7 @@ static int listen_on(const char *path)
 }
 
 static void print_stats(const struct pcidev *p, const struct simtime *t, struct kite_model *m,
-			const char *when)
+			const struct ctl_stats *cs, const char *when)
 {
 	struct kite_model_stats ms = { 0 };
 
@@ -88,24 +99,32 @@ static void print_stats(const struct pcidev *p, const struct simtime *t, struct 
 	fprintf(stderr,
 		"kite-sim: stats%s mmio_reads=%llu mmio_writes=%llu memsets=%llu cfg_reads=%llu "
 		"cfg_writes=%llu irqs=%llu irq_resends=%llu dma_read_bytes=%llu dma_write_bytes=%llu "
-		"dma_errors=%llu bad_requests=%llu reg_errors=%llu cycles=%llu wall_s=%.3f\n",
+		"dma_errors=%llu bad_requests=%llu reg_errors=%llu cycles=%llu usb_cycles=%llu "
+		"ctl_commands=%llu ctl_errors=%llu ctl_plugs=%llu ctl_unplugs=%llu ctl_faults=%llu "
+		"ctl_types=%llu ctl_syncs=%llu wall_s=%.3f\n",
 		when, (unsigned long long)p->st.mmio_reads, (unsigned long long)p->st.mmio_writes,
 		(unsigned long long)p->st.memsets, (unsigned long long)p->st.cfg_reads,
 		(unsigned long long)p->st.cfg_writes, (unsigned long long)p->st.irqs,
 		(unsigned long long)p->st.irq_resends, (unsigned long long)p->st.dma_read_bytes,
 		(unsigned long long)p->st.dma_write_bytes, (unsigned long long)p->st.dma_errors,
 		(unsigned long long)p->st.bad_requests, (unsigned long long)p->st.reg_errors,
-		(unsigned long long)(ms.cycles > t->cycles ? ms.cycles : t->cycles), simtime_wall_s(t));
+		(unsigned long long)(ms.cycles > t->cycles ? ms.cycles : t->cycles),
+		(unsigned long long)ms.usb_cycles, (unsigned long long)cs->commands,
+		(unsigned long long)cs->errors, (unsigned long long)cs->plugs,
+		(unsigned long long)cs->unplugs, (unsigned long long)cs->faults,
+		(unsigned long long)cs->types, (unsigned long long)cs->syncs, simtime_wall_s(t));
 	fflush(stderr);
 }
 
 /* 1: socket readable/hung up, 0: nothing, -1: stop. Drains kick fds. */
-static int wait_events(struct vu_dev *d, int timeout_ms)
+static int wait_events(struct vu_dev *d, int ctl_fd, int timeout_ms)
 {
-	struct pollfd pf[1 + VU_NUM_QUEUES];
+	struct pollfd pf[2 + VU_NUM_QUEUES];
 	int n = 0, rc;
 
 	pf[n++] = (struct pollfd){ .fd = d->sock, .events = POLLIN };
+	if (ctl_fd >= 0)	/* the control FIFO only wakes the loop; ctl_poll() reads it */
+		pf[n++] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
 	for (unsigned int i = 0; i < VU_NUM_QUEUES; i++)
 		if (d->vq[i].kick_fd >= 0)
 			pf[n++] = (struct pollfd){ .fd = d->vq[i].kick_fd, .events = POLLIN };
@@ -113,7 +132,7 @@ static int wait_events(struct vu_dev *d, int timeout_ms)
 	if (rc <= 0)
 		return 0;
 	for (int i = 1; i < n; i++)
-		if (pf[i].revents)
+		if (pf[i].revents && pf[i].fd != ctl_fd)
 			for (unsigned int q = 0; q < VU_NUM_QUEUES; q++)
 				if (d->vq[q].kick_fd == pf[i].fd)
 					vq_drain_kick(&d->vq[q]);
@@ -132,10 +151,18 @@ int main(int argc, char **argv)
 		{ "batch", required_argument, NULL, 'b' },
 		{ "spin-us", required_argument, NULL, 'p' },
 		{ "mem-latency", required_argument, NULL, 'l' },
+		{ "attach", required_argument, NULL, 'A' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "control-reply", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *sock_path = NULL, *waves = NULL;
+	const char *sock_path = NULL, *waves = NULL, *ctl_path = NULL, *ctl_reply = NULL;
+	enum kite_attach attach = KITE_ATTACH_UTMI;
+	struct ctl_dev_spec port_spec[CTL_MAX_PORTS];
+	bool port_given[CTL_MAX_PORTS] = { false };
+	char err[256];
 	unsigned long vendor = 0x10ee, device = 0x4b49, batch = 64, spin_us = 2000, mem_latency = 8;
 	long ready_fd = -1;
 	bool periodic_stats = false;
@@ -149,6 +176,30 @@ int main(int argc, char **argv)
 		case 's': sock_path = optarg; break;
 		case 'w': waves = optarg; break;
 		case 'S': periodic_stats = true; break;
+		case 'C': ctl_path = optarg; break;
+		case 'R': ctl_reply = optarg; break;
+		case 'A':
+			if (ctl_parse_attach(optarg, &attach)) {
+				fprintf(stderr, "kite-sim: bad value for --attach: %s (utmi or line)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'P': {
+			struct ctl_dev_spec spec;
+			unsigned int port;
+
+			if (ctl_parse_port_arg(optarg, &port, &spec, err, sizeof(err))) {
+				fprintf(stderr, "kite-sim: bad value for --port: %s\n", err);
+				return 2;
+			}
+			if (port_given[port]) {
+				fprintf(stderr, "kite-sim: --port %u given twice\n", port);
+				return 2;
+			}
+			port_given[port] = true;
+			port_spec[port] = spec;
+			break;
+		}
 		case 'V': case 'D': case 'r': case 'b': case 'p': case 'l':
 			if (parse_u(optarg, c == 'V' || c == 'D' ? 0xffff : c == 'r' ? 65535 : 100000000, &v) ||
 			    (c == 'b' && v == 0)) {
@@ -168,7 +219,7 @@ int main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (!sock_path || optind != argc) {
+	if (!sock_path || optind != argc || (ctl_reply && !ctl_path)) {
 		usage(stderr);
 		return 2;
 	}
@@ -194,7 +245,8 @@ int main(int argc, char **argv)
 	pcidev_init(&pd, &vu, (uint16_t)vendor, (uint16_t)device);
 	pd.irq_resend_ns = t.irq_resend_ns;
 
-	struct kite_model_config mc = { .trace_path = waves, .mem_latency = (unsigned int)mem_latency };
+	struct kite_model_config mc = { .trace_path = waves, .mem_latency = (unsigned int)mem_latency,
+					.attach = attach };
 	struct kite_mem_ops mops = pcidev_mem_ops(&pd);
 	struct kite_model *model = kite_model_create(&mc, &mops);
 
@@ -204,9 +256,34 @@ int main(int argc, char **argv)
 	}
 	pcidev_set_model(&pd, model);
 
+	static struct ctl_ports ports;
+	static struct ctl_chan ctl = { .fd = -1, .dummy_fd = -1, .reply_fd = -1 };
+
+	ctl_ports_init(&ports, model, attach);
+	for (unsigned int i = 0; i < CTL_MAX_PORTS; i++) {
+		if (!port_given[i])
+			continue;
+		if (ctl_ports_plug(&ports, i, &port_spec[i], err, sizeof(err))) {
+			kb_log("--port %u: %s", i, err);
+			ctl_ports_fini(&ports);
+			kite_model_destroy(model);
+			return 2;
+		}
+		if (port_spec[i].kind != CTL_DEV_NONE)
+			kb_log("port %u: %s attached (%s)", i, ctl_dev_kind_name(port_spec[i].kind),
+			       attach == KITE_ATTACH_LINE ? "line" : "utmi");
+	}
+	if (ctl_path && ctl_open(&ctl, ctl_path, ctl_reply)) {
+		ctl_ports_fini(&ports);
+		kite_model_destroy(model);
+		return 2;
+	}
+
 	int lfd = listen_on(sock_path);
 
 	if (lfd < 0) {
+		ctl_close(&ctl);
+		ctl_ports_fini(&ports);
 		kite_model_destroy(model);
 		return 2;
 	}
@@ -220,14 +297,17 @@ int main(int argc, char **argv)
 
 	int cfd = -1;
 
+	/* Control commands are served while waiting too (devices can be plugged before boot). */
 	while (!stop_signal) {
-		struct pollfd pf = { .fd = lfd, .events = POLLIN };
+		struct pollfd pf[2] = { { .fd = lfd, .events = POLLIN },
+					{ .fd = ctl_poll_fd(&ctl), .events = POLLIN } };
 
-		if (poll(&pf, 1, 200) > 0) {
+		if (poll(pf, pf[1].fd >= 0 ? 2 : 1, ctl.fd >= 0 ? 50 : 200) > 0 && pf[0].revents) {
 			cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 			if (cfd >= 0 || (errno != EINTR && errno != EAGAIN))
 				break;
 		}
+		ctl_poll(&ctl, &ports);
 	}
 	close(lfd);
 	unlink(sock_path);
@@ -246,6 +326,9 @@ int main(int argc, char **argv)
 
 	uint64_t last_check = 0, next_stats = simtime_now_ns() + 5000000000ull;
 	bool was_busy = false;
+	/* Cycles to run after a plug/unplug/fault even if the RTL is idle, so that the port sees
+	 * the line change (debounce) and raises its status change. */
+	uint64_t line_cycles = 0;
 
 	while (!stop_signal) {
 		uint64_t now = simtime_now_ns();
@@ -258,14 +341,16 @@ int main(int argc, char **argv)
 		if (n > 0)
 			simtime_activity(&t);
 		bool busy = kite_model_busy(model);
-		bool spin = simtime_should_spin(&t, busy) || pd.irq_recheck;
+		bool spin = simtime_should_spin(&t, busy) || pd.irq_recheck || line_cycles;
 
 		/* The clock runs while the RTL is busy, for one more batch after it stops being busy
 		 * (its completion status and interrupt settle a few cycles after `busy` falls), and
 		 * once after an MMIO write so the interrupt line settles; otherwise the loop only
 		 * polls the rings. */
-		if (busy || was_busy || pd.irq_recheck)
+		if (busy || was_busy || pd.irq_recheck || line_cycles) {
 			simtime_advance(&t, model);
+			line_cycles = line_cycles > t.batch ? line_cycles - t.batch : 0;
+		}
 		was_busy = busy;
 		if (pcidev_irq_update(&pd, now) < 0) {
 			status = 1;
@@ -275,7 +360,13 @@ int main(int argc, char **argv)
 		if (spin && now - last_check < 1000000)
 			continue;
 		last_check = now;
-		ev = wait_events(&vu, spin ? 0 : simtime_idle_timeout_ms(&t));
+		ev = wait_events(&vu, ctl_poll_fd(&ctl), spin ? 0 : simtime_idle_timeout_ms(&t));
+		if (ctl_poll(&ctl, &ports) > 0)
+			simtime_activity(&t);
+		if (ports.line_changed) {
+			line_cycles = CTL_LINE_CYCLES;
+			ports.line_changed = false;
+		}
 		if (ev == 1) {
 			int rc = vu_process_msg(&vu);
 
@@ -291,17 +382,19 @@ int main(int argc, char **argv)
 			simtime_activity(&t);
 		}
 		if (periodic_stats && now >= next_stats) {
-			print_stats(&pd, &t, model, "-periodic");
+			print_stats(&pd, &t, model, &ctl.st, "-periodic");
 			next_stats = now + 5000000000ull;
 		}
 	}
 	if (stop_signal)
 		kb_log("stopped by signal %d", (int)stop_signal);
 out:
-	print_stats(&pd, &t, model, "");
+	print_stats(&pd, &t, model, &ctl.st, "");
 	vu_cleanup(&vu);
 	if (cfd >= 0)
 		close(cfd);
+	ctl_close(&ctl);
+	ctl_ports_fini(&ports);
 	kite_model_destroy(model);
 	return status;
 }

@@ -16,6 +16,9 @@ struct kite_model {
 	uint32_t pending_ctrl;
 	uint64_t writes;
 	uint8_t last_strb;
+	enum kite_attach attach;
+	bool has_port[MOCK_NUM_PORTS];
+	struct kite_port_backend port[MOCK_NUM_PORTS];
 };
 
 struct kite_model *kite_model_create(const struct kite_model_config *cfg,
@@ -23,9 +26,9 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 {
 	struct kite_model *m = calloc(1, sizeof(*m));
 
-	(void)cfg;
 	if (!m)
 		return NULL;
+	m->attach = cfg ? cfg->attach : KITE_ATTACH_UTMI;
 	m->mem = *mem;
 	m->regs[MOCK_ID / 4] = 0x4B495445;
 	m->regs[0x004 / 4] = 0x00010000;
@@ -159,4 +162,28 @@ uint64_t mock_model_writes(const struct kite_model *m)
 uint8_t mock_model_last_strb(const struct kite_model *m)
 {
 	return m->last_strb;
+}
+
+int kite_model_set_port(struct kite_model *m, unsigned int port, const struct kite_port_backend *b)
+{
+	if (!m || port >= MOCK_NUM_PORTS)
+		return -EINVAL;
+	m->has_port[port] = b != NULL;
+	if (b)
+		m->port[port] = *b;
+	return 0;
+}
+
+bool mock_model_port(const struct kite_model *m, unsigned int port, struct kite_port_backend *b)
+{
+	if (port >= MOCK_NUM_PORTS || !m->has_port[port])
+		return false;
+	if (b)
+		*b = m->port[port];
+	return true;
+}
+
+enum kite_attach mock_model_attach(const struct kite_model *m)
+{
+	return m->attach;
 }

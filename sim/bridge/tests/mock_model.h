@@ -9,11 +9,15 @@
  *   2 = write pattern (i ^ 0x5a)); after 16 cycles INT_STATUS bit 0 is set,
  *   0x120 DMA_SUM (sum of the bytes read)  0x124 DMA_RESULT (0 ok, 1 error response)
  *   0x800..0xfff: error response (-EIO)
+ * Root ports: MOCK_NUM_PORTS; kite_model_set_port() only records the backend (the mock never
+ * calls it: tests call it through mock_model_port()).
  */
 #ifndef KITE_MOCK_MODEL_H
 #define KITE_MOCK_MODEL_H
 
 #include "kite_model.h"
+
+#define MOCK_NUM_PORTS 2
 
 #define MOCK_ID 0x000
 #define MOCK_SCRATCH 0x010
@@ -32,5 +36,9 @@ uint32_t mock_model_peek(const struct kite_model *m, uint32_t off);
 /* Number of reg_write calls and the last strobe seen. */
 uint64_t mock_model_writes(const struct kite_model *m);
 uint8_t mock_model_last_strb(const struct kite_model *m);
+/* The backend attached to port (copied to *b if b is not NULL); false if none. */
+bool mock_model_port(const struct kite_model *m, unsigned int port, struct kite_port_backend *b);
+/* kite_model_config.attach as given at creation. */
+enum kite_attach mock_model_attach(const struct kite_model *m);
 
 #endif
