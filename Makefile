@@ -58,9 +58,19 @@ driver: kernel
 driver-check: kernel
 	@KDIR=$(KDIR) $(TOP)/driver/check.sh
 
-rootfs: driver
+# Guest tools: Linux's own testusb (tools/usb/testusb.c from the kernel source), linked
+# statically so that the busybox guest can run it.
+GUEST_BIN := $(BUILD)/guest-bin
+$(GUEST_BIN)/testusb: $(KERNEL)
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -o $@ $(KDIR)/tools/usb/testusb.c -lpthread
+
+# usbtest.ko comes from the kernel build (CONFIG_USB_TEST=m).
+KERNEL_MODULES := $(KDIR)/drivers/usb/misc/usbtest.ko
+
+rootfs: driver $(GUEST_BIN)/testusb
 	@mkdir -p $(dir $(ROOTFS))
-	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES)
+	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES) $(KERNEL_MODULES)
 
 cosim-build: deps kernel sim rootfs
 

@@ -1,0 +1,72 @@
+#!/bin/sh
+# Linux's own USB host controller tests against the gadget-zero model: drivers/usb/misc/usbtest.c
+# driven by tools/usb/testusb.c, the parameter sets of tools/usb/hcd-tests.sh at reduced counts
+# (USBTEST_SCALE=N multiplies them, as `make soak` does).
+# Run with: scripts/cosim.sh --script sw-tests/usbtest.sh --port 0=gzero
+. /kite/tests/lib.sh
+
+scale=${USBTEST_SCALE:-1}
+kite_load selftest=0 || { fail usbtest-load "insmod failed"; exit 1; }
+
+# Wait for gadget zero to enumerate.
+i=0
+while [ $i -lt 200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; then
+	pass usbtest-enumerated
+else
+	fail usbtest-enumerated "gadget zero (0525:a4a0) did not appear"
+	dmesg | tail -30
+	exit 1
+fi
+insmod "$KITE_MODULES/usbtest.ko" || { fail usbtest-insmod "insmod usbtest failed"; exit 1; }
+sleep 1
+
+# run NAME ARGS...: one testusb invocation, PASS/FAIL by its status.
+run() {
+	name=$1
+	shift
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if out=$(testusb -a "$@" 2>&1); then
+		echo "$out" | tail -2
+		pass "usbtest-$name"
+	else
+		echo "$out" | tail -5
+		fail "usbtest-$name" "testusb $* failed"
+	fi
+	echo "usbtest: $name took $(echo "$(cut -d' ' -f1 /proc/uptime) - $t0" | bc 2>/dev/null || echo ?) s"
+}
+
+c() { echo $(($1 * scale)); }
+
+run t0 -t 0
+run t1-bulk-out -t 1 -s 512 -c "$(c 20)"
+run t2-bulk-in -t 2 -s 512 -c "$(c 20)"
+run t3-bulk-out-vary -t 3 -v 421 -c "$(c 20)"
+run t4-bulk-in-vary -t 4 -v 421 -c "$(c 20)"
+run t5-sg-out -t 5 -g 8 -s 1024 -c "$(c 4)"
+run t6-sg-in -t 6 -g 8 -s 1024 -c "$(c 4)"
+run t7-sg-out-vary -t 7 -g 8 -v 579 -c "$(c 4)"
+run t8-sg-in-vary -t 8 -g 8 -v 579 -c "$(c 4)"
+run t9-ch9 -t 9 -c "$(c 5)"
+run t10-queued-control -t 10 -c "$(c 5)"
+run t11-unlink-in -t 11 -c "$(c 5)"
+run t12-unlink-out -t 12 -c "$(c 5)"
+run t13-halt -t 13 -c "$(c 5)"
+run t14-control-write-read -t 14 -c "$(c 5)" -s 256 -v 1
+run t17-bulk-out-odd -t 17 -s 512 -c "$(c 5)"
+run t18-bulk-in-odd -t 18 -s 512 -c "$(c 5)"
+run t19-bulk-out-odd-premapped -t 19 -s 512 -c "$(c 5)"
+run t20-bulk-in-odd-premapped -t 20 -s 512 -c "$(c 5)"
+run t21-control-odd -t 21 -c "$(c 5)" -s 256 -v 1
+run t24-unlink-queue -t 24 -c "$(c 2)"
+run t27-bulk-out-throughput -t 27 -s 4096 -c "$(c 5)" -g 8
+run t28-bulk-in-throughput -t 28 -s 4096 -c "$(c 5)" -g 8
+run t29-toggle-after-clear-halt -t 29 -c "$(c 5)"
+
+rmmod usbtest
+kite_unload
+echo "usbtest: $kite_failures failure(s)"
+[ "$kite_failures" -eq 0 ]
