@@ -30,7 +30,7 @@ print-usb-srcs:
 synth: deps
 	@$(TOP)/scripts/synth.sh
 
-.PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test bench clean distclean
+.PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test soak bench clean distclean
 
 help:
 	@echo "kite: FPGA USB 2.0 host controller, Linux driver and co-simulation"
@@ -39,6 +39,8 @@ help:
 	@echo "  make cosim SCRIPT=<file>   run <file> as root inside the guest instead"
 	@echo "  make cosim WAVES=1         also write build/cosim/<name>/waves.fst (GTKWave)"
 	@echo "  make test                  run all tests (RTL, bridge, driver checks, co-simulation)"
+	@echo "  make cosim SCRIPT=sw-tests/usbtest.sh DEVICES=0=gzero   Linux's usbtest against gadget zero"
+	@echo "  make soak                  usbtest at full counts (hours)"
 	@echo "  make bench                 run the benchmarks, write build/bench/results.md"
 	@echo "  make regs                  regenerate SV package, C header and docs from rtl/regs/"
 	@echo "  make kernel | sim | driver | rootfs   build one part"
@@ -82,6 +84,11 @@ cosim: cosim-build
 
 test: deps
 	@$(TOP)/scripts/run-tests.sh
+
+# Linux's usbtest at full counts against the gadget-zero model (hours).
+soak: cosim-build
+	@$(TOP)/scripts/cosim.sh --script $(TOP)/sw-tests/usbtest-soak.sh --name soak --port 0=gzero \
+		--timeout 86400
 
 MODEL_BENCH := $(BUILD)/sim/kite-model-bench
 $(MODEL_BENCH): $(TOP)/sim/bench/model_bench.c $(KITE_MODEL_LIB)

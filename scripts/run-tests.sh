@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke cosim-ctl cosim-usbtest launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -61,6 +61,10 @@ for s in $suites; do
 			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke
 		fi
 		;;
+	cosim-ctl) run_suite cosim-ctl "$top/scripts/cosim.sh" --script "$top/sw-tests/ctl.sh" --name ctl --port 0=gzero ;;
+	cosim-usbtest)
+		run_suite cosim-usbtest "$top/scripts/cosim.sh" --script "$top/sw-tests/usbtest.sh" \
+			--name usbtest --port 0=gzero --timeout 1800 ;;
 	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
 	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
 	esac

@@ -67,6 +67,35 @@ run t28-bulk-in-throughput -t 28 -s 4096 -c "$(c 5)" -g 8
 run t29-toggle-after-clear-halt -t 29 -c "$(c 5)"
 
 rmmod usbtest
+
+# Isochronous: usbtest uses alt setting 1 of the source/sink interface.
+insmod "$KITE_MODULES/usbtest.ko" alt=1 || fail usbtest-insmod-alt1 "insmod usbtest alt=1 failed"
+sleep 1
+# gadget zero's iso endpoints are polled every 8 frames at full speed, and a simulated frame
+# takes about 0.4 s of wall time: keep the default run to a few packets per test.
+run t15-iso-out -t 15 -g 4 -v 0 -s 1023 -c "$(c 1)"
+run t16-iso-in -t 16 -g 4 -v 0 -s 1023 -c "$(c 1)"
+run t22-iso-out-odd -t 22 -g 4 -v 0 -s 1023 -c "$(c 1)"
+run t23-iso-in-odd -t 23 -g 4 -v 0 -s 1023 -c "$(c 1)"
+rmmod usbtest
+
+# Interrupt transfers: the gadget-zero variant with interrupt endpoints, plugged in its place.
+if kite_ctl unplug 0 && sleep 1 && kite_ctl plug 0 gzero:intr=1; then
+	i=0
+	while [ $i -lt 200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sleep 1
+	insmod "$KITE_MODULES/usbtest.ko" || fail usbtest-insmod-intr "insmod usbtest failed"
+	sleep 1
+	run t25-int-out -t 25 -s 64 -c "$(c 10)"
+	run t26-int-in -t 26 -s 64 -c "$(c 10)"
+	rmmod usbtest
+else
+	fail usbtest-replug "could not swap in the interrupt variant: $kite_ctl_reply"
+fi
+
 kite_unload
 echo "usbtest: $kite_failures failure(s)"
 [ "$kite_failures" -eq 0 ]
