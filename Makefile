@@ -70,7 +70,13 @@ $(GUEST_BIN)/testusb: $(KERNEL)
 # usbtest.ko comes from the kernel build (CONFIG_USB_TEST=m).
 KERNEL_MODULES := $(KDIR)/drivers/usb/misc/usbtest.ko
 
-rootfs: driver $(GUEST_BIN)/testusb
+# The project's own guest tools: every sw-tests/tools/*.c becomes a static binary in /kite/bin.
+GUEST_TOOLS := $(patsubst $(TOP)/sw-tests/tools/%.c,$(GUEST_BIN)/%,$(wildcard $(TOP)/sw-tests/tools/*.c))
+$(GUEST_BIN)/%: $(TOP)/sw-tests/tools/%.c
+	@mkdir -p $(@D)
+	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS)
 	@mkdir -p $(dir $(ROOTFS))
 	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES) $(KERNEL_MODULES)
 
