@@ -67,6 +67,12 @@ $(GUEST_BIN)/testusb: $(KERNEL)
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -o $@ $(KDIR)/tools/usb/testusb.c -lpthread
 
+# The co-simulation's devicetree (reserved memory for the controller): scripts/cosim.sh --dtb.
+UML_DTB := $(BUILD)/dts/kite-uml-cosim.dtb
+$(UML_DTB): $(TOP)/dts/uml/kite-uml.dts
+	@mkdir -p $(@D)
+	dtc -q -I dts -O dtb -o $@ $<
+
 # usbtest.ko comes from the kernel build (CONFIG_USB_TEST=m).
 KERNEL_MODULES := $(KDIR)/drivers/usb/misc/usbtest.ko
 
@@ -76,7 +82,7 @@ $(GUEST_BIN)/%: $(TOP)/sw-tests/tools/%.c
 	@mkdir -p $(@D)
 	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS)
+rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS) $(UML_DTB)
 	@mkdir -p $(dir $(ROOTFS))
 	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES) $(KERNEL_MODULES)
 

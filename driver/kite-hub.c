@@ -182,6 +182,23 @@ static int kite_set_port_feature(struct kite_hc *hc, unsigned int port,
 	return 0;
 }
 
+/*
+ * The controller times the 10 ms reset itself. Wait for it here, in process
+ * context, rather than let the hub driver poll: khubd gives up after 800 ms
+ * of wall time, and a simulated controller (the co-simulation runs a few
+ * milliseconds of bus time per second) needs longer. On hardware this returns
+ * after the 10 ms.
+ */
+static void kite_wait_port_reset(struct kite_hc *hc, unsigned int port)
+{
+	u32 portsc;
+
+	if (readl_poll_timeout(hc->regs + KITE_REG_PORTSC(port), portsc,
+			       !(portsc & KITE_PORTSC_RESET_MASK), 1000,
+			       60 * USEC_PER_SEC))
+		dev_warn(hc->dev, "port %u: reset did not complete\n", port + 1);
+}
+
 /**
  * kite_hub_control() - root hub class requests
  * @hcd: host controller
@@ -198,6 +215,7 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 {
 	struct kite_hc *hc = hcd_to_kite(hcd);
 	unsigned int port = (windex & 0xff) - 1;
+	bool wait_reset = false;
 	unsigned long flags;
 	int ret = 0;
 
@@ -238,6 +256,7 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 			ret = -EPIPE;
 		else
 			ret = kite_set_port_feature(hc, port, wvalue);
+		wait_reset = wvalue == USB_PORT_FEAT_RESET;
 		break;
 	default:
 		ret = -EPIPE;
@@ -247,6 +266,8 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 	if (ret == -EPIPE)
 		dev_dbg(hc->dev, "root hub request 0x%04x wValue %u wIndex %u stalled\n",
 			typereq, wvalue, windex);
+	else if (!ret && wait_reset)
+		kite_wait_port_reset(hc, port);
 	return ret;
 }
 

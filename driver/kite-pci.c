@@ -9,11 +9,40 @@
  */
 
 #include <linux/module.h>
+#include <linux/of.h>
+#include <linux/of_reserved_mem.h>
 #include <linux/pci.h>
 
 #include "kite.h"
 
 #define PCI_DEVICE_ID_KITE	0x4b49
+
+static void kite_pci_reserved_mem_release(void *data)
+{
+	of_reserved_mem_device_release(data);
+}
+
+/*
+ * A devicetree node for the PCI function (a child of the host bridge's node,
+ * matched by devfn) may give it a shared-dma-pool with memory-region, as the
+ * platform glue's node does: then every coherent allocation (rings, event
+ * ring, usb_alloc_coherent buffers, the self-test) comes from that pool.
+ */
+static int kite_pci_reserved_mem(struct device *dev)
+{
+	struct device_node *np;
+	int ret;
+
+	if (!dev->of_node || !of_property_present(dev->of_node, "memory-region"))
+		return 0;
+	ret = of_reserved_mem_device_init(dev);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot use memory-region\n");
+	np = of_parse_phandle(dev->of_node, "memory-region", 0);
+	dev_info(dev, "coherent memory from reserved region %pOF\n", np);
+	of_node_put(np);
+	return devm_add_action_or_reset(dev, kite_pci_reserved_mem_release, dev);
+}
 
 static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
@@ -39,6 +68,10 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = pcim_iomap_regions(pdev, BIT(0), KBUILD_MODNAME);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map BAR0\n");
+
+	ret = kite_pci_reserved_mem(dev);
+	if (ret)
+		return ret;
 
 	hcd = kite_hcd_create(dev);
 	if (!hcd)

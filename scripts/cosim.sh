@@ -4,6 +4,7 @@
 # script inside the guest as root, shut both sides down and summarise.
 #
 # Usage: scripts/cosim.sh [--script FILE] [--waves FILE.fst] [--name NAME] [--timeout SECONDS]
+#                         [--dtb FILE.dtb]
 #                         [--attach utmi|line] [--port N=DEVICE[:opt=val,...]]...
 # --attach and --port go to kite-sim (USB devices on the root ports, docs/bridge.md). The run
 # directory is mounted in the guest at /host (hostfs); its `ctl` file is kite-sim's control
@@ -15,6 +16,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 script=$top/sw-tests/smoke.sh
+dtb=""
 waves=""
 name=""
 timeout=${COSIM_TIMEOUT:-900}
@@ -29,6 +31,7 @@ while [ $# -gt 0 ]; do
 	--name) name=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--attach) attach=$2; shift 2 ;;
+	--dtb) dtb=$2; shift 2 ;;
 	--port) ports+=("$2"); shift 2 ;;
 	*) echo "cosim: unknown option $1" >&2; exit 2 ;;
 	esac
@@ -93,7 +96,13 @@ if ! grep -q "listening on" "$run/sim.log" 2>/dev/null; then
 	exit 1
 fi
 
-setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" \
+# A devicetree (--dtb) gives the guest /reserved-memory and the PCI function's node.
+dtb_arg=()
+if [ -n "$dtb" ]; then
+	[ -r "$dtb" ] || { echo "cosim: no such devicetree blob: $dtb" >&2; exit 1; }
+	dtb_arg=("dtb=$dtb")
+fi
+setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" \
 	"virtio_uml.device=$sock:1234" "kite.run=$run" con0=null,fd:1 con=null \
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!

@@ -20,6 +20,7 @@ cpio
 xz-utils
 kmod
 sparse
+tshark
 dt-schema
 "
 

@@ -29,12 +29,19 @@ run() {
 	name=$1
 	shift
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	if out=$(testusb -a "$@" 2>&1); then
+	# testusb's exit status does not reflect a failed test (with -a it drops the threads'
+	# results): a test passed when it printed its "test N, S secs" line and no "--> errno" line.
+	out=$(testusb -a "$@" 2>&1)
+	tnum=$(echo "$*" | sed -n 's/.*-t \([0-9]*\).*/\1/p')
+	if echo "$out" | grep -q -- "-->"; then
+		echo "$out" | tail -5
+		fail "usbtest-$name" "testusb $*: $(echo "$out" | grep -- '-->' | head -1)"
+	elif echo "$out" | grep -q "test $tnum, "; then
 		echo "$out" | tail -2
 		pass "usbtest-$name"
 	else
 		echo "$out" | tail -5
-		fail "usbtest-$name" "testusb $* failed"
+		fail "usbtest-$name" "testusb $* printed no result for test $tnum"
 	fi
 	echo "usbtest: $name took $(echo "$(cut -d' ' -f1 /proc/uptime) - $t0" | bc 2>/dev/null || echo ?) s"
 }
