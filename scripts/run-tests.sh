@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke cosim-ctl cosim-usbtest launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke cosim-ctl cosim-usbtest cosim-dt cosim-robust usbmon launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -65,6 +65,13 @@ for s in $suites; do
 	cosim-usbtest)
 		run_suite cosim-usbtest "$top/scripts/cosim.sh" --script "$top/sw-tests/usbtest.sh" \
 			--name usbtest --port 0=gzero --timeout 1800 ;;
+	cosim-dt)
+		run_suite cosim-dt "$top/scripts/cosim.sh" --script "$top/sw-tests/dt.sh" --name dt \
+			--port 0=gzero --dtb "$build/dts/kite-uml-cosim.dtb" ;;
+	cosim-robust)
+		run_suite cosim-robust "$top/scripts/cosim.sh" --script "$top/sw-tests/robust.sh" \
+			--name robust --port 0=gzero --timeout 1200 ;;
+	usbmon) run_suite usbmon "$top/scripts/test-usbmon-pcap.sh" ;;
 	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
 	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
 	esac
