@@ -17,6 +17,17 @@ echo "bench: controller bulk throughput (systest-bench, UTMI and line attachment
 echo "bench: synthesis (scripts/synth.sh)"
 "$top/scripts/synth.sh" | tee "$out/synth.txt"
 
+echo "bench: bulk through the whole Linux stack (usbtest 27/28, sw-tests/bench-usb*.sh)"
+for run in short long; do
+	"$top/scripts/cosim.sh" --script "$top/sw-tests/bench-usb-$run.sh" --name "bench-usb-$run" \
+		--port 0=gzero --timeout 3600 > "$out/usb-$run.txt" 2>&1 || true
+	grep -a '^BENCH ' "$build/cosim/bench-usb-$run/console.log" | tr -d '\r' | sed 's/^BENCH //' \
+		> "$out/usb-$run.vals"
+	grep 'cosim: bridge' "$out/usb-$run.txt" | sed 's/^cosim: bridge *//' | tr ' ' '\n' \
+		> "$out/usb-$run.bridge"
+	cat "$out/usb-$run.vals"
+done
+
 echo "bench: transport inside the guest (sw-tests/bench.sh)"
 "$top/scripts/cosim.sh" --script "$top/sw-tests/bench.sh" --name bench | tee "$out/cosim.txt"
 grep -a '^BENCH ' "$build/cosim/bench/console.log" | sed 's/^BENCH //' > "$out/guest.txt"
@@ -51,6 +62,18 @@ med() { grep -h "^$1=" "$2" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print
 	while IFS== read -r k v; do
 		echo "| synthesis: $k | $v |"
 	done < "$build/synth/results.txt"
+	for t in t27 t28; do
+		b=$(val ${t}_bytes "$out/usb-long.vals"); f=$(val ${t}_frames "$out/usb-long.vals")
+		[ -n "$b" ] && [ -n "$f" ] && [ "$f" -gt 0 ] &&
+			echo "| Linux usbtest $t (bulk $( [ $t = t27 ] && echo OUT || echo IN ), 8 x 4 KiB URBs queued): bytes per simulated second | $((b * 1000 / f)) ($(echo "scale=1; $b * 100000 / $f / 1216000" | bc) % of 1,216,000) |"
+	done
+	# Marginal cost per URB: the long run minus the short run.
+	du=$(( $(val t27_urbs "$out/usb-long.vals") + $(val t28_urbs "$out/usb-long.vals") - \
+	       $(val t27_urbs "$out/usb-short.vals") - $(val t28_urbs "$out/usb-short.vals") ))
+	for k in mmio_reads mmio_writes irqs; do
+		d=$(( $(val $k "$out/usb-long.bridge") - $(val $k "$out/usb-short.bridge") ))
+		[ "$du" -gt 0 ] && echo "| Linux usbtest 27/28: $k per URB (long run minus short run, $du URBs) | $(echo "scale=2; $d / $du" | bc) |"
+	done
 	echo
 	echo "Bridge counters of the guest run: $(grep 'cosim: bridge' "$out/cosim.txt" | sed 's/cosim: bridge *//')"
 } > "$out/results.md"

@@ -1,0 +1,39 @@
+#!/bin/sh
+# Bulk throughput through the whole Linux stack (usbtest 27/28: bulk OUT/IN with queued URBs,
+# pattern 0) in bytes per second of simulated bus time, read from the controller's FRAME
+# register (1 ms per frame) around each run. Sourced by bench-usb-short.sh / bench-usb-long.sh
+# with BENCH_COUNT set; scripts/bench.sh runs both and takes the difference of the bridge's
+# counters to get MMIO accesses and interrupts per URB.
+. /kite/tests/lib.sh
+count=${BENCH_COUNT:-4}
+kite_load selftest=0 || exit 1
+i=0
+while [ $i -lt 1200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do sleep 0.1; i=$((i + 1)); done
+insmod "$KITE_MODULES/usbtest.ko" pattern=0 && sleep 1
+regs=/sys/kernel/debug/kite/$KITE_PCI_DEV/regs
+stats=/sys/kernel/debug/kite/$KITE_PCI_DEV/stats
+frame() { printf '%d' "$(awk '$1 == "FRAME" { print $2 }' "$regs")"; }
+for t in 27 28; do
+	u0=$(awk '$1 == "urbs_done" { print $2 }' "$stats")
+	i0=$(awk '$1 == "irqs" { print $2 }' "$stats")
+	f0=$(frame)
+	w0=$(cut -d' ' -f1 /proc/uptime)
+	out=$(testusb -a -t $t -s 4096 -g 8 -c "$count" 2>&1)
+	f1=$(frame)
+	w1=$(cut -d' ' -f1 /proc/uptime)
+	u1=$(awk '$1 == "urbs_done" { print $2 }' "$stats")
+	i1=$(awk '$1 == "irqs" { print $2 }' "$stats")
+	frames=$(( (f1 - f0 + 2048) % 2048 ))
+	bytes=$((count * 8 * 4096))
+	echo "$out" | tail -1
+	echo "BENCH t${t}_count=$count"
+	echo "BENCH t${t}_bytes=$bytes"
+	echo "BENCH t${t}_frames=$frames"
+	echo "BENCH t${t}_urbs=$((u1 - u0))"
+	echo "BENCH t${t}_irqs=$((i1 - i0))"
+	echo "BENCH t${t}_wall_s=$(echo "$w1 - $w0" | bc)"
+	if echo "$out" | grep -q -- "-->"; then fail "bench-t$t" "$out"; else pass "bench-t$t"; fi
+done
+rmmod usbtest
+kite_unload
+[ "$kite_failures" -eq 0 ]
