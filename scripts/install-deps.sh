@@ -22,6 +22,9 @@ kmod
 sparse
 tshark
 dt-schema
+linux-headers-amd64
+gcc-arm-linux-gnueabihf
+gcc-aarch64-linux-gnu
 "
 
 missing=""

@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver cosim-smoke cosim-ctl cosim-usbtest cosim-dt cosim-robust usbmon launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-ctl cosim-usbtest cosim-dt cosim-robust cosim-hid cosim-storage usbmon launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -72,6 +72,13 @@ for s in $suites; do
 		run_suite cosim-robust "$top/scripts/cosim.sh" --script "$top/sw-tests/robust.sh" \
 			--name robust --port 0=gzero --timeout 1200 ;;
 	usbmon) run_suite usbmon "$top/scripts/test-usbmon-pcap.sh" ;;
+	driver-builds) run_suite driver-builds "$top/scripts/driver-builds.sh" ;;
+	cosim-hid)
+		run_suite cosim-hid "$top/scripts/cosim.sh" --script "$top/sw-tests/hid.sh" --name hid \
+			--port 0=kbd --timeout 1200 ;;
+	cosim-storage)
+		run_suite cosim-storage "$top/scripts/cosim.sh" --script "$top/sw-tests/storage.sh" \
+			--name storage --port 0=msc:blocks=8192 --timeout 1200 ;;
 	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
 	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
 	esac

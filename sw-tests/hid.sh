@@ -61,7 +61,7 @@ type_and_check() {
 	tmp=$(mktemp -d)
 	expected "$text" > "$tmp/want"
 	count=$(wc -l < "$tmp/want")
-	evread "$dev" 60000 "$count" > "$tmp/got" 2> "$tmp/err" &
+	evread "$dev" 180000 "$count" > "$tmp/got" 2> "$tmp/err" &
 	pid=$!
 	wait_until 10 grep -q ready "$tmp/err"
 	t0=$(cut -d' ' -f1 /proc/uptime)

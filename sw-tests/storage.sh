@@ -61,8 +61,9 @@ else
 fi
 check storage-usb-storage-bound test -d /sys/bus/usb/drivers/usb-storage/1-1:1.0
 # The guest's clock is wall time, ~400x faster than the simulated bus: sd's 30 s SCSI command
-# timeout is ~75 ms of bus time, less than a 120 KiB WRITE takes. Without this the SCSI error
-# handler aborts the command and usb-storage resets the device in the middle of the sync.
+# timeout is only ~75 ms of bus time, about what one 120 KiB WRITE (usb-storage's default
+# max_sectors 240) takes. With a second co-simulation on the machine, the SCSI error handler
+# aborted such a WRITE and usb-storage reset the device in the middle of the sync (seen twice).
 # Smaller commands (16 KiB, ~14 ms of bus time) and a 600 s timeout keep it out of the way.
 echo 600 > /sys/block/sda/device/timeout
 echo 16 > /sys/block/sda/queue/max_sectors_kb

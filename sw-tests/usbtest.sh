@@ -1,7 +1,9 @@
 #!/bin/sh
 # Linux's own USB host controller tests against the gadget-zero model: drivers/usb/misc/usbtest.c
 # driven by tools/usb/testusb.c, the parameter sets of tools/usb/hcd-tests.sh at reduced counts
-# (USBTEST_SCALE=N multiplies them, as `make soak` does).
+# (USBTEST_SCALE=N multiplies them, as `make soak` does). As in hcd-tests.sh, only the OUT tests
+# vary their length (3, 7): an IN URB whose length is not a multiple of the packet size overflows
+# against gadget zero's full-size packets, and -EOVERFLOW is then the right answer.
 # Run with: scripts/cosim.sh --script sw-tests/usbtest.sh --port 0=gzero
 . /kite/tests/lib.sh
 
@@ -52,11 +54,11 @@ run t0 -t 0
 run t1-bulk-out -t 1 -s 512 -c "$(c 20)"
 run t2-bulk-in -t 2 -s 512 -c "$(c 20)"
 run t3-bulk-out-vary -t 3 -v 421 -c "$(c 20)"
-run t4-bulk-in-vary -t 4 -v 421 -c "$(c 20)"
+run t4-bulk-in -t 4 -c "$(c 20)"
 run t5-sg-out -t 5 -g 8 -s 1024 -c "$(c 4)"
 run t6-sg-in -t 6 -g 8 -s 1024 -c "$(c 4)"
 run t7-sg-out-vary -t 7 -g 8 -v 579 -c "$(c 4)"
-run t8-sg-in-vary -t 8 -g 8 -v 579 -c "$(c 4)"
+run t8-sg-in -t 8 -g 8 -c "$(c 4)"
 run t9-ch9 -t 9 -c "$(c 5)"
 run t10-queued-control -t 10 -c "$(c 5)"
 run t11-unlink-in -t 11 -c "$(c 5)"

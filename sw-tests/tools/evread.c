@@ -4,8 +4,8 @@
  *   evread DEVICE TIMEOUT_MS COUNT
  *
  * Opens DEVICE (/dev/input/eventN), then prints one line per EV_KEY event, "CODE press" or
- * "CODE release", until COUNT such events were printed or no event arrived for TIMEOUT_MS
- * milliseconds. Auto-repeat events (value 2; the input core's software repeat fires when the
+ * "CODE release", until COUNT such events were printed or TIMEOUT_MS milliseconds have passed
+ * since the device was opened. Auto-repeat events (value 2; the input core's software repeat fires when the
  * slow simulation holds a key for longer than the repeat delay) are not printed but counted; a
  * final line "repeats N" reports them. Prints "ready" on stderr once the device is open, so
  * that a caller can start typing. Exit status: 0 if COUNT events were read, 1 on timeout,
@@ -19,7 +19,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static long parse_num(const char *s, const char *what)
 {
@@ -39,6 +48,7 @@ int main(int argc, char **argv)
 {
 	struct input_event ev[16];
 	long timeout_ms, want, got = 0, repeats = 0;
+	long long deadline;
 	int fd;
 
 	if (argc != 4) {
@@ -56,13 +66,15 @@ int main(int argc, char **argv)
 		fprintf(stderr, "evread: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
+	deadline = now_ms() + timeout_ms;
 	fprintf(stderr, "ready\n");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	while (got < want) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
-		int r = poll(&p, 1, (int)timeout_ms);
+		long long left = deadline - now_ms();
+		int r = left > 0 ? poll(&p, 1, (int)left) : 0;
 
 		if (r < 0) {
 			if (errno == EINTR)
@@ -80,6 +92,10 @@ int main(int argc, char **argv)
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
 			fprintf(stderr, "evread: read: %s\n", strerror(errno));
+			return 2;
+		}
+		if (n == 0) {
+			fprintf(stderr, "evread: %s: end of file (not an event device?)\n", argv[1]);
 			return 2;
 		}
 		if (n % (ssize_t)sizeof(ev[0])) {
