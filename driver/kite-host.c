@@ -532,10 +532,14 @@ halted:
 	hc->stats.halts++;
 	dev_dbg(hc->dev, "ctx %u halted: code %u\n", ep->ctx, code);
 	ep->halted = true;
-	/* A stalled bulk/interrupt endpoint waits for usb_clear_halt(). */
-	ep->stall_wait = code == KITE_EVT_CODE_STALL &&
-			 (ep->type == KITE_CTX_CFG0_TYPE_BULK ||
-			  ep->type == KITE_CTX_CFG0_TYPE_INTERRUPT);
+	/*
+	 * A STALL is the device's halt, not the controller's: as xhci does, the
+	 * context is reset at once so that URBs queued before usb_clear_halt()
+	 * reach the device and get their own -EPIPE (usbtest test 13 checks
+	 * that a halted endpoint keeps stalling) instead of waiting forever.
+	 * usb_clear_halt() then resets the toggle through endpoint_reset.
+	 */
+	ep->stall_wait = false;
 	if (!ep->stall_wait && ep->type != KITE_CTX_CFG0_TYPE_CONTROL &&
 	    ep->type != KITE_CTX_CFG0_TYPE_ISOCH) {
 		ep->toggle = FIELD_GET(KITE_CTX_STATE_TOGGLE_MASK,
