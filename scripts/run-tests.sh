@@ -42,7 +42,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-ctl cosim-usbtest cosim-dt cosim-robust cosim-hid cosim-storage usbmon launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-hid cosim-storage usbmon launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
