@@ -58,27 +58,27 @@ for s in $suites; do
 	dt) run_suite dt "$top/scripts/dt-check.sh" ;;
 	cosim-smoke)
 		if run_suite cosim-build make -s -C "$top" cosim-build; then
-			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke
+			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke --timeout 300
 		fi
 		;;
 	cosim-ctl) run_suite cosim-ctl "$top/scripts/cosim.sh" --script "$top/sw-tests/ctl.sh" --name ctl --port 0=gzero ;;
 	cosim-usbtest)
 		run_suite cosim-usbtest "$top/scripts/cosim.sh" --script "$top/sw-tests/usbtest.sh" \
-			--name usbtest --port 0=gzero --timeout 1800 ;;
+			--name usbtest --port 0=gzero --timeout 900 ;;
 	cosim-dt)
 		run_suite cosim-dt "$top/scripts/cosim.sh" --script "$top/sw-tests/dt.sh" --name dt \
-			--port 0=gzero --dtb "$build/dts/kite-uml-cosim.dtb" ;;
+			--port 0=gzero --dtb "$build/dts/kite-uml-cosim.dtb" --timeout 300 ;;
 	cosim-robust)
 		run_suite cosim-robust "$top/scripts/cosim.sh" --script "$top/sw-tests/robust.sh" \
-			--name robust --port 0=gzero --timeout 1200 ;;
+			--name robust --port 0=gzero --timeout 600 ;;
 	usbmon) run_suite usbmon "$top/scripts/test-usbmon-pcap.sh" ;;
 	driver-builds) run_suite driver-builds "$top/scripts/driver-builds.sh" ;;
 	cosim-hid)
 		run_suite cosim-hid "$top/scripts/cosim.sh" --script "$top/sw-tests/hid.sh" --name hid \
-			--port 0=kbd --timeout 1200 ;;
+			--port 0=kbd --timeout 600 ;;
 	cosim-storage)
 		run_suite cosim-storage "$top/scripts/cosim.sh" --script "$top/sw-tests/storage.sh" \
-			--name storage --port 0=msc:blocks=8192 --timeout 1200 ;;
+			--name storage --port 0=msc:blocks=8192 --timeout 600 ;;
 	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
 	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
 	esac

@@ -15,7 +15,7 @@ pass() { echo "PASS $1"; }
 fail() { n=$1; shift; echo "FAIL $n: $*"; failures=$((failures + 1)); }
 
 if [ "${1:-}" != --no-run ]; then
-	if "$TOP/scripts/cosim.sh" --script "$TOP/sw-tests/usbmon.sh" --name usbmon --port 0=gzero; then
+	if "$TOP/scripts/cosim.sh" --script "$TOP/sw-tests/usbmon.sh" --name usbmon --port 0=gzero --timeout 300; then
 		pass usbmon-pcap-cosim
 	else
 		fail usbmon-pcap-cosim "the co-simulation run failed (see $RUN/console.log)"
