@@ -7,8 +7,7 @@
 . /kite/tests/lib.sh
 count=${BENCH_COUNT:-4}
 kite_load selftest=0 || exit 1
-i=0
-while [ $i -lt 1200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do sleep 0.1; i=$((i + 1)); done
+wait_until 120 gzero_present
 insmod "$KITE_MODULES/usbtest.ko" pattern=0 && sleep 1
 regs=/sys/kernel/debug/kite/$KITE_PCI_DEV/regs
 stats=/sys/kernel/debug/kite/$KITE_PCI_DEV/stats

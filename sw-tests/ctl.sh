@@ -30,28 +30,6 @@ expect_ok() {
 	fi
 }
 
-# gzero_present: some USB device in sysfs is 0525:a4a0.
-gzero_present() {
-	for d in /sys/bus/usb/devices/*; do
-		[ -f "$d/idVendor" ] || continue
-		[ "$(cat "$d/idVendor")" = 0525 ] && [ "$(cat "$d/idProduct")" = a4a0 ] && return 0
-	done
-	return 1
-}
-
-# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.5 s).
-wait_until() {
-	n=$(($1 * 2))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
-}
-
-not() { ! "$@"; }
 
 if [ -f /host/ctl ] && grep -q ' /host hostfs ' /proc/mounts; then
 	pass ctl-host-mounted

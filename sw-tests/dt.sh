@@ -29,12 +29,7 @@ kite_load || { fail dt-load "insmod failed"; exit 1; }
 check dt-driver-uses-region dmesg_has 'kite_pci .*coherent memory from reserved region .*kite-dma-pool'
 check dt-selftest-coherent dmesg_has 'kite_pci .*DMA self-test \(coherent\): [0-9]+ cases passed'
 
-i=0
-while [ $i -lt 200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do
-	sleep 0.1
-	i=$((i + 1))
-done
-check dt-enumerated grep -qs a4a0 /sys/bus/usb/devices/1-1/idProduct
+check dt-enumerated wait_until 20 gzero_present
 
 rings=/sys/kernel/debug/kite/$KITE_PCI_DEV/rings
 cat "$rings"

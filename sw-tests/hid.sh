@@ -7,18 +7,6 @@
 # Run: scripts/cosim.sh --script sw-tests/hid.sh --port 0=kbd
 . /kite/tests/lib.sh
 
-# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.5 s).
-wait_until() {
-	n=$(($1 * 2))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # kbd_event: print /dev/input/eventN of the kbd model (input device id 1209:0001); status 1 if none.
 kbd_event() {
 	for e in /sys/class/input/event*; do

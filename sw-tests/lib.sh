@@ -28,6 +28,32 @@ dmesg_has() {
 	dmesg | grep -Eq "$1"
 }
 
+# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.2 s).
+wait_until() {
+	n=$(($1 * 5))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# not CMD...: CMD fails (for wait_until).
+not() {
+	! "$@"
+}
+
+# gzero_present: some USB device in sysfs is gadget zero (0525:a4a0).
+gzero_present() {
+	for d in /sys/bus/usb/devices/*; do
+		[ -f "$d/idVendor" ] || continue
+		[ "$(cat "$d/idVendor")" = 0525 ] && [ "$(cat "$d/idProduct")" = a4a0 ] && return 0
+	done
+	return 1
+}
+
 # Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.
 kite_load() {
 	insmod "$KITE_MODULES/kite-hcd.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"

@@ -9,15 +9,6 @@
 
 TMP=$(mktemp -d)
 
-# gzero_present: some USB device in sysfs is 0525:a4a0.
-gzero_present() {
-	for d in /sys/bus/usb/devices/*; do
-		[ -f "$d/idVendor" ] || continue
-		[ "$(cat "$d/idVendor")" = 0525 ] && [ "$(cat "$d/idProduct")" = a4a0 ] && return 0
-	done
-	return 1
-}
-
 # gzero_node: /dev/bus/usb/BBB/DDD of gadget zero.
 gzero_node() {
 	for d in /sys/bus/usb/devices/*; do
@@ -35,19 +26,6 @@ usbtest_bound() {
 
 gzero_ready() { gzero_present && usbtest_bound; }
 
-not() { ! "$@"; }
-
-# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.2 s).
-wait_until() {
-	n=$(($1 * 5))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
 
 # bg_start OUT CMD...: run CMD in the background, output to OUT; its pid in $bg_pid.
 bg_start() {

@@ -10,17 +10,6 @@
 
 MNT=/mnt/usb
 
-wait_until() {
-	n=$(($1 * 2))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.5
-		n=$((n - 1))
-	done
-	return 1
-}
-
 sda_ready() {
 	[ -b /dev/sda ] && [ -f /sys/block/sda/size ] && [ "$(cat /sys/block/sda/size)" -gt 0 ]
 }

@@ -17,19 +17,6 @@ gzero_sysfs() {
 	done
 	return 1
 }
-gzero_present() { gzero_sysfs >/dev/null; }
-not() { ! "$@"; }
-wait_until() {
-	n=$(($1 * 5))
-	shift
-	while [ "$n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
-
 kite_load selftest=0 || { fail usbmon-load "insmod kite failed"; exit 1; }
 if wait_until 120 gzero_present; then
 	pass usbmon-enumerated

@@ -11,12 +11,7 @@ scale=${USBTEST_SCALE:-1}
 kite_load selftest=0 || { fail usbtest-load "insmod failed"; exit 1; }
 
 # Wait for gadget zero to enumerate.
-i=0
-while [ $i -lt 200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do
-	sleep 0.1
-	i=$((i + 1))
-done
-if grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; then
+if wait_until 20 gzero_present; then
 	pass usbtest-enumerated
 else
 	fail usbtest-enumerated "gadget zero (0525:a4a0) did not appear"
@@ -90,11 +85,7 @@ rmmod usbtest
 
 # Interrupt transfers: the gadget-zero variant with interrupt endpoints, plugged in its place.
 if kite_ctl unplug 0 && sleep 1 && kite_ctl plug 0 gzero:intr=1; then
-	i=0
-	while [ $i -lt 200 ] && ! grep -qs a4a0 /sys/bus/usb/devices/*/idProduct; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 20 gzero_present
 	sleep 1
 	insmod "$KITE_MODULES/usbtest.ko" || fail usbtest-insmod-intr "insmod usbtest failed"
 	sleep 1
