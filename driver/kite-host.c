@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 
 #include "kite.h"
+#include "kite_trace.h"
 
 static unsigned int ring_trbs = 256;
 module_param(ring_trbs, uint, 0444);
@@ -51,8 +52,7 @@ static void kite_cmd_kick(struct kite_hc *hc)
 	cmd = list_first_entry(&hc->cmd_list, struct kite_cmd, node);
 	hc->cmd_busy = true;
 	hc->stats.cmds++;
-	dev_dbg(hc->dev, "command op %u ctx %u arg 0x%llx\n", cmd->op, cmd->ctx,
-		cmd->arg);
+	trace_kite_cmd(cmd->op, cmd->ctx, cmd->arg);
 	kite_writel(hc, KITE_REG_CMD_ARG_LO, lower_32_bits(cmd->arg));
 	kite_writel(hc, KITE_REG_CMD_ARG_HI, upper_32_bits(cmd->arg));
 	kite_writel(hc, KITE_REG_CMD, FIELD_PREP(KITE_CMD_OP_MASK, cmd->op) |
@@ -254,6 +254,7 @@ static void kite_giveback_all(struct kite_hc *hc)
 		list_del(&kurb->cancel_node);
 		urb->hcpriv = NULL;
 		kfree(kurb);
+		trace_kite_urb_giveback(urb, status);
 		spin_unlock(&hc->lock);
 		usb_hcd_giveback_urb(hcd, urb, status);
 		spin_lock(&hc->lock);
@@ -263,8 +264,10 @@ static void kite_giveback_all(struct kite_hc *hc)
 static void kite_ep_doorbell(struct kite_hc *hc, struct kite_ep *ep)
 {
 	if (ep->stage == KITE_EP_IDLE && !ep->halted && hc->running &&
-	    !list_empty(&ep->tds))
+	    !list_empty(&ep->tds)) {
+		trace_kite_doorbell(ep->ctx);
 		kite_writel(hc, KITE_REG_DOORBELL, ep->ctx);
+	}
 }
 
 /* ---- endpoint command sequences (unlink, halt recovery) ---- */
@@ -556,8 +559,10 @@ halted:
 
 static void kite_port_event(struct kite_hc *hc, unsigned int port)
 {
-	dev_dbg(hc->dev, "port %u change: PORTSC 0x%08x\n", port,
-		port < hc->num_ports ? kite_readl(hc, KITE_REG_PORTSC(port)) : 0);
+	/* The register is read only for the trace. */
+	if (trace_kite_port_enabled())
+		trace_kite_port(port, port < hc->num_ports ?
+				kite_readl(hc, KITE_REG_PORTSC(port)) : ~0u);
 }
 
 /* Handle the events in the ring; returns true if a port changed. */
@@ -583,6 +588,7 @@ static bool kite_process_events(struct kite_hc *hc)
 		      (u64)le32_to_cpu(evt->dw[1]) << 32;
 		code = FIELD_GET(KITE_EVT_DW2_CODE_MASK, dw2);
 		ctx = FIELD_GET(KITE_EVT_DW3_CTX_MASK, dw3);
+		trace_kite_event(hc->evt_deq, ptr, dw2, dw3);
 
 		if (++hc->evt_deq == hc->evt_size) {
 			hc->evt_deq = 0;
@@ -986,6 +992,7 @@ static int kite_urb_enqueue(struct usb_hcd *hcd, struct urb *urb,
 
 	urb->hcpriv = kurb;
 	kite_queue_urb(hc, ep, kurb);
+	trace_kite_urb_enqueue(urb, ep->ctx);
 	kite_ep_doorbell(hc, ep);
 	spin_unlock_irqrestore(&hc->lock, flags);
 	if (new_ep)

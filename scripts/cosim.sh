@@ -103,7 +103,7 @@ if [ -n "$dtb" ]; then
 	dtb_arg=("dtb=$dtb")
 fi
 setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" \
-	"virtio_uml.device=$sock:1234" "kite.run=$run" con0=null,fd:1 con=null \
+	"virtio_uml.device=$sock:1234" "kite.run=$run" umid=uml "uml_dir=$run" con0=null,fd:1 con=null \
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!
 
@@ -133,9 +133,21 @@ while :; do
 	sleep 0.1
 done
 if [ -n "$why" ]; then
+	# A guest that hangs: its blocked tasks (sysrq w, from the guest's interrupt context).
+	if [ -S "$run/uml/mconsole" ] && [ -x "$build/sim/kite-mconsole" ]; then
+		timeout 20 "$build/sim/kite-mconsole" "$run/uml/mconsole" sysrq w \
+			> "$run/tasks.log" 2>&1
+	fi
 	kill -KILL -- "-$uml_pid" 2>/dev/null
 fi
 wait "$uml_pid" 2>/dev/null
+# UML runs each guest address space as a host process in its own session (setsid above); when
+# its kernel process dies abruptly some may outlive it for a moment. Leave none behind.
+kill -KILL -- "-$uml_pid" 2>/dev/null
+for _ in $(seq 1 50); do
+	pgrep -s "$uml_pid" > /dev/null || break
+	sleep 0.1
+done
 uml_pid=""
 
 # The guest is gone: the simulator sees the socket close and exits by itself.
@@ -174,6 +186,11 @@ echo "cosim: logs       ${run#"$top"/}/console.log, ${run#"$top"/}/sim.log"
 if [ -n "$why" ]; then
 	echo "FAIL cosim-$name: $why"
 	tail -20 "$run/console.log" | sed 's/^/  | /'
+	if [ -s "$run/tasks.log" ]; then
+		# Tasks in uninterruptible sleep, with their stacks (sysrq w: sysrq t can crash UML).
+		echo "cosim: the guest's blocked tasks (${run#"$top"/}/tasks.log):"
+		head -200 "$run/tasks.log" | sed 's/^/  | /'
+	fi
 	exit 1
 fi
 if [ -z "$guest_exit" ]; then

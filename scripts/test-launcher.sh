@@ -77,7 +77,12 @@ else
 	kill -KILL $uml_pids
 	wait "$launcher"
 	st=$?
-	left=$(pgrep -f "$build/cosim/launcher-umldies/" | wc -l)
+	# Processes already killed may take a moment to be reaped.
+	for _ in $(seq 1 20); do
+		left=$(pgrep -f "$build/cosim/launcher-umldies/" | wc -l)
+		[ "$left" -eq 0 ] && break
+		sleep 0.1
+	done
 	if [ $st -ne 0 ] && grep -q "without reporting an exit status" "$out" &&
 		! grep -q "did not exit after the guest" "$out" &&
 		grep -q "frontend disconnected" "$build/cosim/launcher-umldies/sim.log" && [ "$left" -eq 0 ]; then

@@ -1,6 +1,6 @@
 # sim/sim.mk: kite-sim, the vhost-user virt-pci backend around the RTL model (docs/bridge.md).
 # Included by the top-level Makefile, which defines TOP and BUILD.
-#   make sim       -> $(BUILD)/sim/kite-sim (linked with $(KITE_MODEL_LIBS) from rtl/rtl.mk's
+#   make sim       -> $(BUILD)/sim/kite-mconsole (sim/uml) and $(BUILD)/sim/kite-sim (linked with $(KITE_MODEL_LIBS) from rtl/rtl.mk's
 #                     `model` target; with no model yet, with the mock in sim/bridge/tests)
 #   make sim-test  -> builds and runs the bridge unit tests (PASS/FAIL lines)
 # kite-sim and the tests link the USB device models ($(USBDEV_LIBS) from sim/usbdev/usbdev.mk).
@@ -32,7 +32,12 @@ endif
 
 .PHONY: sim sim-test sim-test-valgrind sim-clean
 
-sim: $(SIM_OUT)/kite-sim
+sim: $(SIM_OUT)/kite-sim $(SIM_OUT)/kite-mconsole
+
+# The UML management console client scripts/cosim.sh uses to dump a hung guest's tasks.
+$(SIM_OUT)/kite-mconsole: $(TOP)/sim/uml/kite-mconsole.c
+	@mkdir -p $(@D)
+	$(SIM_CC) $(SIM_CFLAGS) -o $@ $<
 
 $(SIM_OUT)/obj/%.o: $(SIM_SRC)/%.c $(SIM_HDRS)
 	@mkdir -p $(@D)

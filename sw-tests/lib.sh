@@ -60,7 +60,28 @@ kite_load() {
 }
 
 kite_unload() {
-	rmmod kite_pci && rmmod kite_hcd
+	kite_rmmod kite_pci && kite_rmmod kite_hcd
+}
+
+# kite_rmmod MODULE: rmmod with a watchdog. A removal still running after KITE_RMMOD_TIMEOUT
+# seconds (default 60) fails with the hung task's kernel stack and the kernel's list of blocked
+# tasks (sysrq w) on the console, instead of hanging the run until the launcher's time limit.
+kite_rmmod() {
+	rmmod "$1" &
+	_rp=$!
+	_rn=$(( ${KITE_RMMOD_TIMEOUT:-60} * 5 ))
+	while kill -0 "$_rp" 2>/dev/null && [ "$_rn" -gt 0 ]; do
+		sleep 0.2
+		_rn=$((_rn - 1))
+	done
+	if kill -0 "$_rp" 2>/dev/null; then
+		echo "kite_rmmod: rmmod $1 still running after ${KITE_RMMOD_TIMEOUT:-60} s; its kernel stack:"
+		cat "/proc/$_rp/stack" 2>&1
+		echo w > /proc/sysrq-trigger
+		dmesg | tail -150
+		return 1
+	fi
+	wait "$_rp"
 }
 
 # Interrupts counted for the kite controller so far: the sum over CPUs of the /proc/interrupts

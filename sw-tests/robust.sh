@@ -190,7 +190,7 @@ fault_run stall 1 fail
 bg_start "$TMP/d.out" testusb -a -t 2 -s 512 -c 1000
 sleep 3
 kill -0 "$bg_pid" 2>/dev/null || fail robust-rmmod-running "testusb ended before rmmod: $(tail -3 "$TMP/d.out" | tr '\n' ' ')"
-if rmmod kite_pci && rmmod kite_hcd; then
+if kite_unload; then
 	pass robust-rmmod
 else
 	fail robust-rmmod "rmmod kite_pci/kite_hcd failed"

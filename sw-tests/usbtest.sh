@@ -45,6 +45,31 @@ run() {
 
 c() { echo $(($1 * scale)); }
 
+# The driver's tracepoints (driver/kite_trace.h): one traced scatter-gather write shows, in this
+# order, the URB queued with its 8 segments mapped (no bounce buffer), the doorbell, the
+# controller's SUCCESS transfer event and the giveback of all 8192 bytes.
+tracing=/sys/kernel/tracing
+[ -d "$tracing/events" ] || mount -t tracefs tracefs "$tracing"
+if [ -d "$tracing/events/kite" ]; then
+	echo > "$tracing/trace"
+	echo 1 > "$tracing/events/kite/enable"
+	testusb -a -t 5 -g 8 -s 1024 -c 1 > /tmp/trace-run.out 2>&1
+	echo 0 > "$tracing/events/kite/enable"
+	cat "$tracing/trace" > /tmp/kite.trace
+	if awk 'st == 0 && /kite_urb_enqueue: .* ep[0-9]+out bulk len 8192 sgs 8\/8 / { st = 1; next }
+		st == 1 && /kite_doorbell: ctx / { st = 2; next }
+		st == 2 && /kite_event: .* transfer .* code 1 / { st = 3; next }
+		st == 3 && /kite_urb_giveback: .* len 8192\/8192 status 0/ { st = 4 }
+		END { exit st != 4 }' /tmp/kite.trace; then
+		pass usbtest-tracepoints
+	else
+		grep -v '^#' /tmp/kite.trace | head -20
+		fail usbtest-tracepoints "no enqueue/doorbell/event/giveback sequence for the sg write"
+	fi
+else
+	fail usbtest-tracepoints "no kite trace events in $tracing/events"
+fi
+
 run t0 -t 0
 run t1-bulk-out -t 1 -s 512 -c "$(c 20)"
 run t2-bulk-in -t 2 -s 512 -c "$(c 20)"
