@@ -164,6 +164,10 @@ irqreturn_t kite_hc_irq(int irq, void *data)
 	struct kite_hc *hc = data;
 	u32 status, pending;
 
+	/* Events in the ring of an interrupt of our own: no register read. */
+	if (hc->irq_exclusive && kite_hcd_irq_events(hc))
+		return IRQ_HANDLED;
+
 	status = kite_readl(hc, KITE_REG_INT_STATUS);
 	if (status == ~0u)	/* device gone */
 		return IRQ_NONE;

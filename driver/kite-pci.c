@@ -102,6 +102,7 @@ static int kite_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret < 0)
 		return dev_err_probe(dev, ret, "no interrupt available\n");
 	hc->irq = pci_irq_vector(pdev, 0);
+	hc->irq_exclusive = pdev->msi_enabled;
 
 	/* kite_hc_init() left every interrupt source disabled. */
 	ret = devm_request_irq(dev, hc->irq, kite_hc_irq,

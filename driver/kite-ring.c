@@ -494,6 +494,7 @@ void kite_evt_program(struct kite_hc *hc)
 	kite_writel(hc, KITE_REG_EVT_SIZE, hc->evt_size);
 	kite_writel(hc, KITE_REG_EVT_BASE_HI, upper_32_bits(hc->evt_dma));
 	kite_writel(hc, KITE_REG_EVT_BASE_LO, lower_32_bits(hc->evt_dma));
-	kite_writel(hc, KITE_REG_EVT_DEQ_HI, upper_32_bits(hc->evt_dma));
+	hc->evt_deq_hi = upper_32_bits(hc->evt_dma);
+	kite_writel(hc, KITE_REG_EVT_DEQ_HI, hc->evt_deq_hi);
 	kite_writel(hc, KITE_REG_EVT_DEQ_LO, lower_32_bits(hc->evt_dma));
 }

@@ -198,6 +198,8 @@ struct kite_ep {
  * @dev: the controller device (PCI function or platform device)
  * @regs: register block, KITE_REG_BLOCK_SIZE bytes
  * @irq: Linux interrupt number (requested by the bus glue)
+ * @irq_exclusive: @irq is the controller's alone (MSI): the handler may act
+ *	on the event ring without reading INT_STATUS first
  * @version: VERSION register
  * @cap: CAP register
  * @addr_width: DMA address width in bits (CAP.ADDR_WIDTH)
@@ -219,6 +221,7 @@ struct kite_ep {
  * @evt_dma: its bus address
  * @evt_size: events in @evt
  * @evt_deq: index of the next event to read
+ * @evt_deq_hi: EVT_DEQ_HI as last written
  * @evt_cycle: consumer cycle state
  * @ctx_ep: endpoint of each context in use
  * @ctx_used: contexts in use
@@ -236,6 +239,7 @@ struct kite_hc {
 	struct device *dev;
 	void __iomem *regs;
 	int irq;
+	bool irq_exclusive;
 
 	u32 version;
 	u32 cap;
@@ -263,6 +267,7 @@ struct kite_hc {
 	dma_addr_t evt_dma;
 	unsigned int evt_size;
 	unsigned int evt_deq;
+	u32 evt_deq_hi;
 	u32 evt_cycle;
 
 	struct kite_ep *ctx_ep[KITE_MAX_CTX];
@@ -327,6 +332,7 @@ void kite_hc_update_int_enable(struct kite_hc *hc, u32 clear, u32 set);
 
 /* kite-host.c */
 void kite_hcd_irq(struct kite_hc *hc, u32 pending);
+bool kite_hcd_irq_events(struct kite_hc *hc);
 int kite_cmd_sync(struct kite_hc *hc, u8 op, unsigned int ctx, u64 arg);
 void kite_cmd_queue(struct kite_hc *hc, struct kite_cmd *cmd);
 

@@ -116,6 +116,7 @@ module kite_core #(
   logic [5:0]  db_ctx, cmd_ctx;
   logic [3:0]  cmd_op;
   logic        halted, evt_full, host_error_evt, event_irq, evt_irq_req;
+  logic        evt_deq_wr, evt_unread;
   logic        sof_bus;
   logic [10:0] frame_bus;
   logic [N-1:0] p_power, p_reset, p_disable, p_suspend, p_resume;
@@ -147,7 +148,8 @@ module kite_core #(
     .dmatest_done_bytes_i(dt_done_bytes), .dmatest_cycles_i(dt_cycles),
     .dmatest_done_evt_i(dt_done_evt), .dmatest_error_evt_i(dt_error_evt),
     .run_o(run), .hcreset_o(hcreset), .fi_o(fi), .evt_base_o(evt_base), .evt_size_o(evt_size),
-    .evt_restart_o(evt_restart), .evt_deq_o(evt_deq), .imod_o(imod), .db_valid_o(db_valid),
+    .evt_restart_o(evt_restart), .evt_deq_o(evt_deq), .evt_deq_wr_o(evt_deq_wr),
+    .imod_o(imod), .db_valid_o(db_valid),
     .db_ctx_o(db_ctx), .cmd_start_o(cmd_start), .cmd_op_o(cmd_op), .cmd_ctx_o(cmd_ctx),
     .cmd_arg_o(cmd_arg),
     .halted_i(halted), .evt_full_i(evt_full), .cmd_busy_i(cmd_busy),
@@ -204,6 +206,7 @@ module kite_core #(
     .clk(clk), .rst(rst),
     .run_i(run), .hcreset_i(hcreset), .evt_base_i(evt_base), .evt_size_i(evt_size),
     .evt_restart_i(evt_restart), .evt_deq_i(evt_deq), .evt_full_o(evt_full),
+    .evt_unread_o(evt_unread),
     .evt_irq_o(evt_irq_req), .host_error_o(host_error_evt), .halted_o(halted),
     .busy_o(xfer_busy),
     .cmd_start_i(cmd_start), .cmd_op_i(cmd_op), .cmd_ctx_i(cmd_ctx), .cmd_arg_i(cmd_arg),
@@ -227,8 +230,13 @@ module kite_core #(
     .tin_valid_i(!tin_empty), .tin_ready_o(tin_ready), .tin_data_i(tin_data)
   );
 
+  // An EVT_DEQ write that leaves events unread asks for the interrupt again: an event the
+  // handler missed (written after its last look at the ring but before its INT_STATUS
+  // acknowledgement reached the controller) is never stranded, and the handler needs no
+  // register read to close that race.
   kite_intr #(.BUS_CLK_HZ(BUS_CLK_HZ)) u_intr (
-    .clk(clk), .rst(rst), .clear_i(hcreset), .req_i(evt_irq_req), .interval_i(imod),
+    .clk(clk), .rst(rst), .clear_i(hcreset), .req_i(evt_irq_req | (evt_deq_wr & evt_unread)),
+    .interval_i(imod),
     .set_o(event_irq)
   );
 

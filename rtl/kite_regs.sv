@@ -62,6 +62,7 @@ module kite_regs #(
   output logic [12:0]          evt_size_o,      // clamped to 16..4096
   output logic                 evt_restart_o,   // pulse: EVT_BASE_LO or EVT_SIZE written
   output logic [63:0]          evt_deq_o,
+  output logic                 evt_deq_wr_o,    // pulse: EVT_DEQ_LO written (evt_deq_o is new)
   output logic [15:0]          imod_o,
   output logic                 db_valid_o,      // pulse
   output logic [5:0]           db_ctx_o,
@@ -181,6 +182,7 @@ module kite_regs #(
   logic            erestart_q, erestart_d;
   logic [15:0]     imod_q, imod_d;
   logic [31:0]     edeq_lo_q, edeq_lo_d, edeq_hi_q, edeq_hi_d;
+  logic            edeq_wr_q, edeq_wr_d;
   logic            db_q, db_d;
   logic [5:0]      dbctx_q, dbctx_d;
   logic            cstart_q, cstart_d;
@@ -222,6 +224,7 @@ module kite_regs #(
     imod_d = imod_q;
     edeq_lo_d = edeq_lo_q;
     edeq_hi_d = edeq_hi_q;
+    edeq_wr_d = 1'b0;
     db_d = 1'b0;
     dbctx_d = dbctx_q;
     cstart_d = 1'b0;
@@ -325,8 +328,10 @@ module kite_regs #(
           erestart_d = 1'b1;
         end
         kite_regs_pkg::KITE_REG_IMOD: imod_d = 16'(merge({16'd0, imod_q}, wr_data, wr_mask));
-        kite_regs_pkg::KITE_REG_EVT_DEQ_LO: edeq_lo_d = merge(edeq_lo_q, wr_data, wr_mask) &
-                                                 kite_regs_pkg::KITE_EVT_DEQ_LO_ADDR_MASK;
+        kite_regs_pkg::KITE_REG_EVT_DEQ_LO: begin
+          edeq_lo_d = merge(edeq_lo_q, wr_data, wr_mask) & kite_regs_pkg::KITE_EVT_DEQ_LO_ADDR_MASK;
+          edeq_wr_d = 1'b1;
+        end
         kite_regs_pkg::KITE_REG_EVT_DEQ_HI: edeq_hi_d = merge(edeq_hi_q, wr_data, wr_mask);
         kite_regs_pkg::KITE_REG_DOORBELL: begin
           if (wr_strb[0]) begin
@@ -385,6 +390,7 @@ module kite_regs #(
       imod_q <= kite_regs_pkg::KITE_IMOD_INTERVAL_RESET;
       edeq_lo_q <= kite_regs_pkg::KITE_EVT_DEQ_LO_RESET;
       edeq_hi_q <= kite_regs_pkg::KITE_EVT_DEQ_HI_RESET;
+      edeq_wr_q <= 1'b0;
       db_q <= 1'b0;
       dbctx_q <= '0;
       cstart_q <= 1'b0;
@@ -433,6 +439,7 @@ module kite_regs #(
       imod_q <= imod_d;
       edeq_lo_q <= edeq_lo_d;
       edeq_hi_q <= edeq_hi_d;
+      edeq_wr_q <= edeq_wr_d;
       db_q <= db_d;
       dbctx_q <= dbctx_d;
       cstart_q <= cstart_d;
@@ -480,6 +487,7 @@ module kite_regs #(
   assign evt_deq_o = {edeq_hi_q, edeq_lo_q};
   assign imod_o = imod_q;
   assign db_valid_o = db_q;
+  assign evt_deq_wr_o = edeq_wr_q;
   assign db_ctx_o = dbctx_q;
   assign cmd_start_o = cstart_q;
   assign cmd_op_o = cop_q;

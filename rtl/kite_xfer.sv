@@ -41,6 +41,7 @@ module kite_xfer #(
   input  wire                  evt_restart_i,
   input  wire  [63:0]          evt_deq_i,
   output logic                 evt_full_o,
+  output logic                 evt_unread_o,   // the ring holds events past evt_deq_i
   output logic                 evt_irq_o,      // pulse: an event that requests the interrupt
   output logic                 host_error_o,   // pulse: an event write failed
   output logic                 halted_o,
@@ -293,6 +294,7 @@ module kite_xfer #(
   assign enq_next = (13'(enq_q) + 13'd1 >= evt_size_i) ? 13'd0 : 13'(enq_q) + 13'd1;
   assign deq_off = (evt_deq_i - evt_base_i) >> 4;
   assign ring_full = deq_off[12:0] == enq_next;
+  assign evt_unread_o = deq_off[12:0] != 13'(enq_q);
 
   // ---------------------------------------------------------------- scheduler
   logic        pick_valid;

@@ -620,6 +620,63 @@ static void t_bus_errors(void)
 
 /* ------------------------------------------------------------------ main */
 
+/*
+ * The interrupter's re-arm (docs/programming-model.md, Interrupter): an event that a handler
+ * did not see because it landed after the handler's last look at the ring, but before the
+ * handler's INT_STATUS acknowledgement took effect, must not be stranded. Writing EVT_DEQ while
+ * the ring holds unread events sets INT_STATUS.EVENT again; with the ring empty it does not.
+ */
+static void t_evt_rearm(void)
+{
+	const char *name = tname("event-rearm");
+	uint32_t len = 64;
+	uint64_t a;
+	struct st_evt ev;
+	struct env e;
+	bool ok = true;
+
+	if (env_up(&e, name, NULL, 3))
+		return env_down(&e, name, false);
+	a = st_alloc(&e.t, len, 1, false, false);
+	st_queue_td(&e.t, &e.out, &a, &len, 1, 0);
+	st_doorbell(&e.t, CTX_BULK_OUT);
+	/* Wait for the event in memory without consuming it. */
+	for (unsigned int n = 0; n < 2000; n++) {
+		const uint32_t *dw = st_ptr(&e.t, e.t.evt_base + (uint64_t)e.t.evt_deq * KITE_EVT_BYTES);
+
+		if ((dw[3] & KITE_EVT_DW3_C_MASK) == e.t.evt_ccs)
+			break;
+		st_tick(&e.t, 256);
+	}
+	/* The late acknowledgement: the event's interrupt is cleared, the event is unread. */
+	st_tick(&e.t, 256);
+	st_wr(&e.t, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
+	st_tick(&e.t, 64);
+	if (st_rd(&e.t, KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK) {
+		st_fail(name, "INT_STATUS.EVENT still set after its acknowledgement");
+		ok = false;
+	}
+	/* The handler ends by writing EVT_DEQ where it stopped: before the unread event. */
+	st_wr(&e.t, KITE_REG_EVT_DEQ_LO,
+	      (uint32_t)(e.t.evt_base + (uint64_t)e.t.evt_deq * KITE_EVT_BYTES));
+	st_tick(&e.t, 64);
+	if (ok && !(st_rd(&e.t, KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK)) {
+		st_fail(name, "EVT_DEQ written with an unread event did not set INT_STATUS.EVENT");
+		ok = false;
+	}
+	/* Consume it: EVT_DEQ past the last event, acknowledged; nothing is raised again. */
+	if (ok && (st_wait_xfer(&e.t, CTX_BULK_OUT, &ev, 10 * MS) || ev.code != KITE_EVT_CODE_SUCCESS)) {
+		st_fail(name, "the OUT TD's event: code %u %s", ev.code, e.t.why);
+		ok = false;
+	}
+	st_tick(&e.t, 256);
+	if (ok && (st_rd(&e.t, KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK)) {
+		st_fail(name, "INT_STATUS.EVENT set again with the ring empty");
+		ok = false;
+	}
+	env_down(&e, name, ok);
+}
+
 struct test {
 	const char *name;
 	void (*fn)(void);
@@ -634,6 +691,7 @@ static const struct test tests[] = {
 	{ "isoch", t_isoch, false },
 	{ "faults", t_faults, true },
 	{ "bus-errors", t_bus_errors, false },
+	{ "event-rearm", t_evt_rearm, false },
 };
 
 int main(int argc, char **argv)
