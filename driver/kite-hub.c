@@ -183,20 +183,22 @@ static int kite_set_port_feature(struct kite_hc *hc, unsigned int port,
 }
 
 /*
- * The controller times the 10 ms reset itself. Wait for it here, in process
- * context, rather than let the hub driver poll: khubd gives up after 800 ms
- * of wall time, and a simulated controller (the co-simulation runs a few
- * milliseconds of bus time per second) needs longer. On hardware this returns
- * after the 10 ms.
+ * The controller times the 10 ms reset and the 20 ms resume signalling
+ * itself. Wait for them here, in process context, rather than let the hub
+ * driver poll or sleep a fixed time: khubd gives up on a reset after 800 ms
+ * of wall time and reads the port once 20 ms after a resume, and a simulated
+ * controller (the co-simulation runs a few milliseconds of bus time per
+ * second) needs longer. On hardware this returns after the 10 or 20 ms.
  */
-static void kite_wait_port_reset(struct kite_hc *hc, unsigned int port)
+static void kite_wait_port(struct kite_hc *hc, unsigned int port, u32 busy,
+			   const char *what)
 {
 	u32 portsc;
 
 	if (readl_poll_timeout(hc->regs + KITE_REG_PORTSC(port), portsc,
-			       !(portsc & KITE_PORTSC_RESET_MASK), 1000,
-			       60 * USEC_PER_SEC))
-		dev_warn(hc->dev, "port %u: reset did not complete\n", port + 1);
+			       !(portsc & busy), 1000, 60 * USEC_PER_SEC))
+		dev_warn(hc->dev, "port %u: %s did not complete (PORTSC 0x%08x)\n",
+			 port + 1, what, portsc);
 }
 
 /**
@@ -215,7 +217,7 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 {
 	struct kite_hc *hc = hcd_to_kite(hcd);
 	unsigned int port = (windex & 0xff) - 1;
-	bool wait_reset = false;
+	bool wait_reset = false, wait_resume = false;
 	unsigned long flags;
 	int ret = 0;
 
@@ -250,6 +252,7 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 			ret = -EPIPE;
 		else
 			ret = kite_clear_port_feature(hc, port, wvalue);
+		wait_resume = wvalue == USB_PORT_FEAT_SUSPEND;
 		break;
 	case SetPortFeature:
 		if (port >= hc->num_ports)
@@ -267,7 +270,9 @@ int kite_hub_control(struct usb_hcd *hcd, u16 typereq, u16 wvalue,
 		dev_dbg(hc->dev, "root hub request 0x%04x wValue %u wIndex %u stalled\n",
 			typereq, wvalue, windex);
 	else if (!ret && wait_reset)
-		kite_wait_port_reset(hc, port);
+		kite_wait_port(hc, port, KITE_PORTSC_RESET_MASK, "reset");
+	else if (!ret && wait_resume)
+		kite_wait_port(hc, port, KITE_PORTSC_RESUME_MASK, "resume");
 	return ret;
 }
 
@@ -334,20 +339,13 @@ int kite_bus_resume(struct usb_hcd *hcd)
 			kite_portsc_set(hc, port, KITE_PORTSC_RESUME_MASK);
 	spin_unlock_irq(&hc->lock);
 
-	if (hc->port_bus_suspended) {
-		/* 20 ms of K by the controller, then EOP and SOF again. */
-		msleep(USB_RESUME_TIMEOUT);
+	/* 20 ms of K by the controller, then EOP and SOF again. */
+	for_each_set_bit(port, &hc->port_bus_suspended, hc->num_ports) {
+		kite_wait_port(hc, port, KITE_PORTSC_SUSPEND_MASK |
+			       KITE_PORTSC_RESUME_MASK, "resume");
+		/* The hub driver did not ask for this resume. */
 		spin_lock_irq(&hc->lock);
-		for_each_set_bit(port, &hc->port_bus_suspended, hc->num_ports) {
-			u32 portsc = kite_portsc(hc, port);
-
-			if (portsc & (KITE_PORTSC_SUSPEND_MASK |
-				      KITE_PORTSC_RESUME_MASK))
-				dev_warn(hc->dev, "port %u still resuming (PORTSC 0x%08x)\n",
-					 port + 1, portsc);
-			/* The hub driver did not ask for this resume. */
-			kite_portsc_set(hc, port, KITE_PORTSC_PSC_MASK);
-		}
+		kite_portsc_set(hc, port, KITE_PORTSC_PSC_MASK);
 		spin_unlock_irq(&hc->lock);
 	}
 

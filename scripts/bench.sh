@@ -71,7 +71,8 @@ med() { grep -h "^$1=" "$2" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print
 	du=$(( $(val t27_urbs "$out/usb-long.vals") + $(val t28_urbs "$out/usb-long.vals") - \
 	       $(val t27_urbs "$out/usb-short.vals") - $(val t28_urbs "$out/usb-short.vals") ))
 	for k in mmio_reads mmio_writes irqs; do
-		d=$(( $(val $k "$out/usb-long.bridge") - $(val $k "$out/usb-short.bridge") ))
+		d=$(( $(val t27_bridge_$k "$out/usb-long.vals") + $(val t28_bridge_$k "$out/usb-long.vals") - \
+		      $(val t27_bridge_$k "$out/usb-short.vals") - $(val t28_bridge_$k "$out/usb-short.vals") ))
 		[ "$du" -gt 0 ] && echo "| Linux usbtest 27/28: $k per URB (long run minus short run, $du URBs) | $(echo "scale=2; $d / $du" | bc) |"
 	done
 	echo

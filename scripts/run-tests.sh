@@ -27,7 +27,11 @@ run_suite() {
 	"$@" > "$log" 2>&1
 	status=$?
 	t1=$(date +%s)
-	grep -aE '^(PASS|FAIL) ' "$log"
+	# The PASS/FAIL lines; after a FAIL, the diagnostics a launcher prints under it ("  | ...",
+	# blocked tasks), so that CI's output shows why without the log files.
+	awk '/^(PASS|FAIL) / { print; ctx = /^FAIL /; n = 0; next }
+	     ctx && (/^  \| / || /^cosim: the guest/) && n < 80 { print; n++; next }
+	     { ctx = ctx && /^cosim: / }' "$log"
 	p=$(grep -acE '^PASS ' "$log")
 	f=$(grep -acE '^FAIL ' "$log")
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
@@ -42,7 +46,7 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-hid cosim-storage usbmon launcher"}
+suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-suspend cosim-hid cosim-storage usbmon launcher"}
 t_start=$(date +%s)
 for s in $suites; do
 	case $s in
@@ -71,6 +75,9 @@ for s in $suites; do
 	cosim-robust)
 		run_suite cosim-robust "$top/scripts/cosim.sh" --script "$top/sw-tests/robust.sh" \
 			--name robust --port 0=gzero --timeout 600 ;;
+	cosim-suspend)
+		run_suite cosim-suspend "$top/scripts/cosim.sh" --script "$top/sw-tests/suspend.sh" \
+			--name suspend --port 0=gzero --timeout 600 ;;
 	usbmon) run_suite usbmon "$top/scripts/test-usbmon-pcap.sh" ;;
 	driver-builds) run_suite driver-builds "$top/scripts/driver-builds.sh" ;;
 	cosim-hid)

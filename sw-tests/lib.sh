@@ -54,6 +54,17 @@ gzero_present() {
 	return 1
 }
 
+# gzero_sysfs: print the sysfs directory of the gadget zero device (status 1 if none).
+gzero_sysfs() {
+	for d in /sys/bus/usb/devices/*; do
+		[ -f "$d/idVendor" ] || continue
+		[ "$(cat "$d/idVendor")" = 0525 ] && [ "$(cat "$d/idProduct")" = a4a0 ] || continue
+		echo "$d"
+		return 0
+	done
+	return 1
+}
+
 # Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.
 kite_load() {
 	insmod "$KITE_MODULES/kite-hcd.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"
@@ -75,8 +86,8 @@ kite_rmmod() {
 		_rn=$((_rn - 1))
 	done
 	if kill -0 "$_rp" 2>/dev/null; then
-		echo "kite_rmmod: rmmod $1 still running after ${KITE_RMMOD_TIMEOUT:-60} s; its kernel stack:"
-		cat "/proc/$_rp/stack" 2>&1
+		fail "rmmod-$1" "still running after ${KITE_RMMOD_TIMEOUT:-60} s; kernel stack:" \
+			"$(tr '\n' ' ' < "/proc/$_rp/stack" 2>&1)"
 		echo w > /proc/sysrq-trigger
 		dmesg | tail -150
 		return 1

@@ -341,11 +341,19 @@ static int fault_by_name(const char *s, enum usbdev_fault *f)
 
 /* 0 ok, -1 error with err set. */
 static int run_cmd(struct ctl_ports *p, struct ctl_stats *st, int argc, char **argv,
-		   const char **rest, char *err, size_t errlen)
+		   const char **rest, char *info, size_t infolen, char *err, size_t errlen)
 {
 	const char *cmd = argv[0];
 	unsigned long port;
 
+	if (!strcmp(cmd, "counters")) {
+		if (argc != 1)
+			return errf(err, errlen, "usage: counters");
+		if (!p->counters)
+			return errf(err, errlen, "no counters in this simulator");
+		p->counters(p->counters_arg, info, infolen);
+		return 0;
+	}
 	if (!strcmp(cmd, "sync")) {
 		if (argc != 2)
 			return errf(err, errlen, "usage: sync TOKEN");
@@ -418,13 +426,14 @@ static int run_cmd(struct ctl_ports *p, struct ctl_stats *st, int argc, char **a
 		st->types++;
 		return 0;
 	}
-	return errf(err, errlen, "unknown command '%s' (plug, unplug, fault, type, sync)", cmd);
+	return errf(err, errlen, "unknown command '%s' (plug, unplug, fault, type, sync, counters)",
+		    cmd);
 }
 
 int ctl_execute(struct ctl_ports *p, struct ctl_stats *st, const char *line, char *reply,
 		size_t replylen)
 {
-	char buf[CTL_LINE_MAX], err[256];
+	char buf[CTL_LINE_MAX], err[256], info[256] = "";
 	char *argv[MAX_ARGS];
 	const char *rest[MAX_ARGS];
 	size_t n;
@@ -454,13 +463,16 @@ int ctl_execute(struct ctl_ports *p, struct ctl_stats *st, const char *line, cha
 		snprintf(reply, replylen, "error %.200s: too many arguments", orig);
 		return -1;
 	}
-	if (run_cmd(p, st, argc > MAX_ARGS ? MAX_ARGS : argc, argv, rest, err, sizeof(err))) {
+	if (run_cmd(p, st, argc > MAX_ARGS ? MAX_ARGS : argc, argv, rest, info, sizeof(info), err,
+		    sizeof(err))) {
 		st->errors++;
 		snprintf(reply, replylen, "error %.200s: %s", orig, err);
 		return -1;
 	}
 	if (!strcmp(argv[0], "sync"))
 		snprintf(reply, replylen, "ok %.200s", argv[1]);
+	else if (info[0])
+		snprintf(reply, replylen, "ok %.40s %.250s", orig, info);
 	else
 		snprintf(reply, replylen, "ok %.200s", orig);
 	return 1;

@@ -46,6 +46,9 @@ struct ctl_ports {
 	struct usbdev *dev[CTL_MAX_PORTS];
 	enum ctl_dev_kind kind[CTL_MAX_PORTS];
 	bool line_changed;      /* set by plug/unplug/fault: the loop runs the clock for a while */
+	/* `counters`: writes the bridge's counters as `key=value ...` (NULL: no counters). */
+	void (*counters)(void *arg, char *buf, size_t len);
+	void *counters_arg;
 };
 
 void ctl_ports_init(struct ctl_ports *p, struct kite_model *m, enum kite_attach attach);
@@ -61,7 +64,8 @@ struct ctl_stats {
 
 /*
  * Execute one command line (no newline). The reply line (no newline) goes to reply:
- * `ok TOKEN` for sync, `ok <command>` for the others, `error <command>: <why>`.
+ * `ok TOKEN` for sync, `ok counters key=value...` for counters, `ok <command>` for the others,
+ * `error <command>: <why>`.
  * Returns 1 ok, 0 for an empty or comment line (no reply), -1 error.
  */
 int ctl_execute(struct ctl_ports *p, struct ctl_stats *st, const char *line, char *reply,

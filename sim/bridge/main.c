@@ -90,6 +90,16 @@ static int listen_on(const char *path)
 	return fd;
 }
 
+/* The control channel's `counters` command: what a guest benchmark needs around a run. */
+static void ctl_counters(void *arg, char *buf, size_t len)
+{
+	const struct pcidev *p = arg;
+
+	snprintf(buf, len, "mmio_reads=%llu mmio_writes=%llu irqs=%llu irq_resends=%llu",
+		 (unsigned long long)p->st.mmio_reads, (unsigned long long)p->st.mmio_writes,
+		 (unsigned long long)p->st.irqs, (unsigned long long)p->st.irq_resends);
+}
+
 static void print_stats(const struct pcidev *p, const struct simtime *t, struct kite_model *m,
 			const struct ctl_stats *cs, const char *when)
 {
@@ -260,6 +270,8 @@ int main(int argc, char **argv)
 	static struct ctl_chan ctl = { .fd = -1, .dummy_fd = -1, .reply_fd = -1 };
 
 	ctl_ports_init(&ports, model, attach);
+	ports.counters = ctl_counters;
+	ports.counters_arg = &pd;
 	for (unsigned int i = 0; i < CTL_MAX_PORTS; i++) {
 		if (!port_given[i])
 			continue;

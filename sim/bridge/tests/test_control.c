@@ -312,6 +312,7 @@ static int t_cmd_fault_type_sync(void)
 	CMD(&p, &st, "type 1 a b c d e f g h i", 1, "ok");
 
 	CMD(&p, &st, "sync tok-42", 1, "ok tok-42");
+	CMD(&p, &st, "counters", -1, "error counters: no counters in this simulator");
 	CMD(&p, &st, "sync", -1, "error sync: usage: sync TOKEN");
 	CMD(&p, &st, "sync a b", -1, "error sync a b: usage");
 	CMD(&p, &st, "frobnicate 1", -1, "error frobnicate 1: unknown command 'frobnicate'");
@@ -379,7 +380,7 @@ static int t_chan_fifo(void)
 	      n1, n2, n3, n4, n5);
 	CHECK(!strcmp(buf, "ok plug 0 gzero\nok unplug 0\nok one\nerror command line too long\n"
 		      "error NUL byte in command line\nerror bogus: unknown command 'bogus' (plug, unplug, "
-		      "fault, type, sync)\nok two\n"), "reply file:\n%s", buf);
+		      "fault, type, sync, counters)\nok two\n"), "reply file:\n%s", buf);
 	CHECK(c.st.commands == 7 && c.st.errors == 3, "stats commands %llu errors %llu",
 	      (unsigned long long)c.st.commands, (unsigned long long)c.st.errors);
 	return 0;
@@ -554,7 +555,7 @@ static int t_process_control(void)
 	w = up ? open(ctl, O_WRONLY | O_NONBLOCK) : -1;
 	/* no frontend connected yet: commands are served anyway */
 	r1 = w >= 0 && !wr(w, "unplug 0\nplug 0 gzero\nplug 1 kbd\nplug 1 msc:blocks=64\nfault 1 0x81 stall 1\n"
-			     "type 1 hello\\n\nbogus\nsync t1\n") && wait_for(rep, "ok t1\n", 5000);
+			     "type 1 hello\\n\ncounters\nbogus\nsync t1\n") && wait_for(rep, "ok t1\n", 5000);
 	if (w >= 0)
 		close(w);
 	/* the writer is gone: the loop must not spin on EOF */
@@ -578,12 +579,14 @@ static int t_process_control(void)
 	CHECK(r1 && r2, "no reply to sync t1 (%d) / t2 (%d); replies:\n%s\nlog:\n%s", r1, r2, replies, buf);
 	CHECK(!strcmp(replies, "ok unplug 0\nok plug 0 gzero\nok plug 1 kbd\nerror plug 1 msc:blocks=64: port 1 "
 		      "already has a device (kbd): unplug it first\nok fault 1 0x81 stall 1\nok type 1 hello\\n\n"
-		      "error bogus: unknown command 'bogus' (plug, unplug, fault, type, sync)\nok t1\nok t2\n"),
+		      "ok counters mmio_reads=0 mmio_writes=0 irqs=0 irq_resends=0\n"
+		      "error bogus: unknown command 'bogus' (plug, unplug, fault, type, sync, counters)\n"
+		      "ok t1\nok t2\n"),
 	      "replies:\n%s", replies);
 	CHECK(cpu0 >= 0 && cpu1 - cpu0 < 0.25, "kite-sim used %.2f s CPU in 0.5 s idle", cpu1 - cpu0);
 	CHECK(rc == 0, "exit status %d after SIGTERM; log:\n%s", rc, buf);
 	CHECK(strstr(buf, "port 0: gzero attached (line)"), "no attach message; log:\n%s", buf);
-	CHECK(strstr(buf, "ctl_commands=9 ctl_errors=2 ctl_plugs=2 ctl_unplugs=1 ctl_faults=1 ctl_types=1 "
+	CHECK(strstr(buf, "ctl_commands=10 ctl_errors=2 ctl_plugs=2 ctl_unplugs=1 ctl_faults=1 ctl_types=1 "
 		      "ctl_syncs=2"), "stats line lacks the control counters; log:\n%s", buf);
 	return 0;
 }
