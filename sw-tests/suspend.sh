@@ -9,7 +9,7 @@
 runtime_status() { cat "$1/power/runtime_status"; }
 is_suspended() { [ "$(runtime_status "$1")" = suspended ]; }
 is_active() { [ "$(runtime_status "$1")" = active ]; }
-# rh_bus_suspended: the driver's debugfs says the bus is suspended (the controller halted).
+# usbsts: USBSTS from the driver's debugfs (HALTED, bit 0, while the bus is suspended).
 usbsts() { awk '$1 == "USBSTS" { print $2 }' "/sys/kernel/debug/kite/$KITE_PCI_DEV/regs"; }
 
 kite_load selftest=0 || { fail suspend-load "insmod kite failed"; exit 1; }
@@ -17,8 +17,6 @@ if ! wait_until 60 gzero_present; then
 	fail suspend-enumerated "gadget zero did not appear"
 	exit 1
 fi
-insmod "$KITE_MODULES/usbtest.ko" || fail suspend-usbtest "insmod usbtest failed"
-sleep 1
 dev=$(gzero_sysfs)
 rh=/sys/bus/usb/devices/usb$(cat "$dev/busnum")
 
@@ -38,6 +36,11 @@ if [ $(( sts & 1 )) -eq 1 ]; then
 else
 	fail suspend-controller-halted "USBSTS $sts while the bus is suspended"
 fi
+port=$(grep "^port $(cat "$dev/devpath"):" "/sys/kernel/debug/kite/$KITE_PCI_DEV/ports")
+case $port in
+*" connected enabled "*suspend*) pass suspend-port-suspended ;;
+*) fail suspend-port-suspended "device's port not suspended: $port" ;;
+esac
 
 # 2. Waking the device resumes the bus and the port; data flows again.
 echo on > "$dev/power/control"
@@ -46,6 +49,15 @@ if wait_until 60 is_active "$dev" && is_active "$rh"; then
 else
 	fail suspend-bus-resumed "device $(runtime_status "$dev"), root hub $(runtime_status "$rh")"
 fi
+port=$(grep "^port $(cat "$dev/devpath"):" "/sys/kernel/debug/kite/$KITE_PCI_DEV/ports")
+case $port in
+*suspend* | *resume*) fail suspend-port-resumed "port still suspended: $port" ;;
+*" enabled"*) pass suspend-port-resumed ;;
+*) fail suspend-port-resumed "port not enabled: $port" ;;
+esac
+# usbtest binds only now: it does not support autosuspend, so bound it keeps the device awake.
+insmod "$KITE_MODULES/usbtest.ko" || fail suspend-usbtest "insmod usbtest failed"
+sleep 1
 out=$(testusb -a -t 1 -s 512 -c 4 2>&1)
 if echo "$out" | grep -q "test 1, " && ! echo "$out" | grep -q -- "-->"; then
 	pass suspend-data-after-resume
