@@ -73,7 +73,8 @@ trap cleanup EXIT
 trap 'echo "cosim: interrupted" >&2; exit 130' INT TERM
 
 start=$(date +%s.%N)
-sim_args=(--socket "$sock" --control "$run/ctl")
+# --stats: a counters line every 5 s in sim.log, the timeline a hung run is judged by.
+sim_args=(--socket "$sock" --control "$run/ctl" --stats)
 [ -n "$waves" ] && sim_args+=(--waves "$waves")
 [ -n "$attach" ] && sim_args+=(--attach "$attach")
 for p in "${ports[@]}"; do
@@ -133,7 +134,8 @@ while :; do
 	sleep 0.1
 done
 if [ -n "$why" ]; then
-	# A guest that hangs: its blocked tasks (sysrq w, from the guest's interrupt context).
+	# A guest that hangs: its blocked tasks (sysrq w), from the guest's interrupt context.
+	# (UML has no sysrq l, its sysrq p shows no registers from there, and sysrq t can crash it.)
 	if [ -S "$run/uml/mconsole" ] && [ -x "$build/sim/kite-mconsole" ]; then
 		timeout 20 "$build/sim/kite-mconsole" "$run/uml/mconsole" sysrq w \
 			> "$run/tasks.log" 2>&1
@@ -187,10 +189,13 @@ if [ -n "$why" ]; then
 	echo "FAIL cosim-$name: $why"
 	tail -20 "$run/console.log" | sed 's/^/  | /'
 	if [ -s "$run/tasks.log" ]; then
-		# Tasks in uninterruptible sleep, with their stacks (sysrq w: sysrq t can crash UML).
+		# Tasks in uninterruptible sleep, with their stacks.
 		echo "cosim: the guest's blocked tasks (${run#"$top"/}/tasks.log):"
 		head -200 "$run/tasks.log" | sed 's/^/  | /'
 	fi
+	# Whether the simulator kept serving the guest until the end (a line every 5 s).
+	echo "cosim: the simulator's last counters (${run#"$top"/}/sim.log):"
+	grep 'stats-periodic' "$run/sim.log" | tail -3 | cut -c1-200 | sed 's/^/  | /'
 	exit 1
 fi
 if [ -z "$guest_exit" ]; then

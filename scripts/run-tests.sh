@@ -30,7 +30,7 @@ run_suite() {
 	# The PASS/FAIL lines; after a FAIL, the diagnostics a launcher prints under it ("  | ...",
 	# blocked tasks), so that CI's output shows why without the log files.
 	awk '/^(PASS|FAIL) / { print; ctx = /^FAIL /; n = 0; next }
-	     ctx && (/^  \| / || /^cosim: the guest/) && n < 80 { print; n++; next }
+	     ctx && (/^  \| / || /^cosim: the (guest|simulator)/) && n < 80 { print; n++; next }
 	     { ctx = ctx && /^cosim: / }' "$log"
 	p=$(grep -acE '^PASS ' "$log")
 	f=$(grep -acE '^FAIL ' "$log")
