@@ -1,4 +1,5 @@
 #!/bin/sh
-# `make soak`: sw-tests/usbtest.sh at the counts of tools/usb/hcd-tests.sh (about 250 times the
-# default run's). Hours of wall time in the co-simulation: not part of `make test`.
+# The soak run at hcd-tests.sh counts (about 250 times the default run's), for
+# `make cosim SCRIPT=sw-tests/usbtest-soak.sh DEVICES=0=gzero`; `make soak [SOAK_SCALE=N]` runs the
+# same with its own scale. Hours of wall time in the co-simulation: not part of `make test`.
 USBTEST_SCALE=${USBTEST_SCALE:-250} exec sh /kite/tests/usbtest.sh
