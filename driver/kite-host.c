@@ -644,6 +644,14 @@ static void kite_hc_died(struct kite_hc *hc)
 	wake_up_all(&hc->ep_wq);
 }
 
+/* A root port changed: wake a suspended root hub and report it. */
+static void kite_hcd_port_changed(struct usb_hcd *hcd)
+{
+	if (hcd->state == HC_STATE_SUSPENDED)
+		usb_hcd_resume_root_hub(hcd);
+	usb_hcd_poll_rh_status(hcd);
+}
+
 /* The controller has written the event at the dequeue index. */
 static bool kite_evt_ready(struct kite_hc *hc)
 {
@@ -683,11 +691,8 @@ bool kite_hcd_irq_events(struct kite_hc *hc)
 	port_change = kite_process_events(hc);
 	spin_unlock(&hc->lock);
 
-	if (port_change) {
-		if (hcd->state == HC_STATE_SUSPENDED)
-			usb_hcd_resume_root_hub(hcd);
-		usb_hcd_poll_rh_status(hcd);
-	}
+	if (port_change)
+		kite_hcd_port_changed(hcd);
 	return true;
 }
 
@@ -717,15 +722,10 @@ void kite_hcd_irq(struct kite_hc *hc, u32 pending)
 	}
 	spin_unlock(&hc->lock);
 
-	if (died) {
+	if (died)
 		usb_hc_died(hcd);
-		return;
-	}
-	if (port_change) {
-		if (hcd->state == HC_STATE_SUSPENDED)
-			usb_hcd_resume_root_hub(hcd);
-		usb_hcd_poll_rh_status(hcd);
-	}
+	else if (port_change)
+		kite_hcd_port_changed(hcd);
 }
 
 /* ---- hc_driver ---- */

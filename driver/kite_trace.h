@@ -34,7 +34,6 @@ DECLARE_EVENT_CLASS(kite_urb,
 				     __field(int, dir_in)
 				     __field(int, type)
 				     __field(u32, length)
-				     __field(u32, actual)
 				     __field(int, num_sgs)
 				     __field(int, num_mapped_sgs)
 				     __field(unsigned int, flags)),
@@ -45,7 +44,6 @@ DECLARE_EVENT_CLASS(kite_urb,
 				   __entry->dir_in = usb_urb_dir_in(urb);
 				   __entry->type = usb_endpoint_type(&urb->ep->desc);
 				   __entry->length = urb->transfer_buffer_length;
-				   __entry->actual = urb->actual_length;
 				   __entry->num_sgs = urb->num_sgs;
 				   __entry->num_mapped_sgs = urb->num_mapped_sgs;
 				   __entry->flags = urb->transfer_flags;),

@@ -45,16 +45,7 @@ not() {
 	! "$@"
 }
 
-# gzero_present: some USB device in sysfs is gadget zero (0525:a4a0).
-gzero_present() {
-	for d in /sys/bus/usb/devices/*; do
-		[ -f "$d/idVendor" ] || continue
-		[ "$(cat "$d/idVendor")" = 0525 ] && [ "$(cat "$d/idProduct")" = a4a0 ] && return 0
-	done
-	return 1
-}
-
-# gzero_sysfs: print the sysfs directory of the gadget zero device (status 1 if none).
+# gzero_sysfs: print the sysfs directory of the gadget zero device, 0525:a4a0 (status 1 if none).
 gzero_sysfs() {
 	for d in /sys/bus/usb/devices/*; do
 		[ -f "$d/idVendor" ] || continue
@@ -63,6 +54,11 @@ gzero_sysfs() {
 		return 0
 	done
 	return 1
+}
+
+# gzero_present: some USB device in sysfs is gadget zero.
+gzero_present() {
+	gzero_sysfs > /dev/null
 }
 
 # Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.

@@ -11,6 +11,8 @@ is_suspended() { [ "$(runtime_status "$1")" = suspended ]; }
 is_active() { [ "$(runtime_status "$1")" = active ]; }
 # usbsts: USBSTS from the driver's debugfs (HALTED, bit 0, while the bus is suspended).
 usbsts() { awk '$1 == "USBSTS" { print $2 }' "/sys/kernel/debug/kite/$KITE_PCI_DEV/regs"; }
+# port_line: the driver's debugfs line for the root port gadget zero is on (PORTSC decoded).
+port_line() { grep "^port $(cat "$dev/devpath"):" "/sys/kernel/debug/kite/$KITE_PCI_DEV/ports"; }
 
 kite_load selftest=0 || { fail suspend-load "insmod kite failed"; exit 1; }
 if ! wait_until 60 gzero_present; then
@@ -36,7 +38,7 @@ if [ $(( sts & 1 )) -eq 1 ]; then
 else
 	fail suspend-controller-halted "USBSTS $sts while the bus is suspended"
 fi
-port=$(grep "^port $(cat "$dev/devpath"):" "/sys/kernel/debug/kite/$KITE_PCI_DEV/ports")
+port=$(port_line)
 case $port in
 *" connected enabled "*suspend*) pass suspend-port-suspended ;;
 *) fail suspend-port-suspended "device's port not suspended: $port" ;;
@@ -49,7 +51,7 @@ if wait_until 60 is_active "$dev" && is_active "$rh"; then
 else
 	fail suspend-bus-resumed "device $(runtime_status "$dev"), root hub $(runtime_status "$rh")"
 fi
-port=$(grep "^port $(cat "$dev/devpath"):" "/sys/kernel/debug/kite/$KITE_PCI_DEV/ports")
+port=$(port_line)
 case $port in
 *suspend* | *resume*) fail suspend-port-resumed "port still suspended: $port" ;;
 *" enabled"*) pass suspend-port-resumed ;;
