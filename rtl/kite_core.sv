@@ -26,7 +26,8 @@ module kite_core #(
   parameter int unsigned PKT_BUF_BYTES = 1024,  // packet buffer / OUT FIFO, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000, // usb_clk frequency
-  parameter bit ONCHIP_PHY = 1'b0               // CAP_HOST.ONCHIP_PHY
+  parameter bit ONCHIP_PHY = 1'b0,              // CAP_HOST.ONCHIP_PHY
+  parameter bit SELF_TEST = 1'b1                // DMA self-test engine present (CAP.DMA_TEST)
 ) (
   input  wire                      clk,
   input  wire                      rst,
@@ -38,8 +39,10 @@ module kite_core #(
   input  wire  [11:0]              reg_wr_addr,
   input  wire  [31:0]              reg_wr_data,
   input  wire  [3:0]               reg_wr_strb,
+  input  wire                      reg_rd_en,    // sample reg_rd_addr
+  input  wire                      reg_rd_hold,  // keep the last read data (bus not done)
   input  wire  [11:0]              reg_rd_addr,
-  output logic [31:0]              reg_rd_data,
+  output logic [31:0]              reg_rd_data,  // the cycle after reg_rd_en
 
   // AXI4 master (burst INCR, cache/prot/lock fixed by the top)
   output logic [ID_WIDTH-1:0]      m_axi_awid,
@@ -130,7 +133,7 @@ module kite_core #(
     .CAP_ADDR_WIDTH     (ADDR_WIDTH),
     .CAP_DATA_BYTES_LOG2($clog2(DATA_WIDTH / 8)),
     .NUM_PORTS          (NUM_PORTS),
-    .CAP_DMA_TEST       (1'b1),
+    .CAP_DMA_TEST       (SELF_TEST),
     .CAP_MAX_BURST_LOG2 ($clog2(MAX_BURST_BEATS)),
     .NUM_CTX            (NUM_CTX),
     .PKT_BUF_LOG2       ($clog2(PKT_BUF_BYTES)),
@@ -140,7 +143,7 @@ module kite_core #(
   ) u_regs (
     .clk(clk), .rst(rst),
     .wr_en(reg_wr_en), .wr_addr(reg_wr_addr), .wr_data(reg_wr_data), .wr_strb(reg_wr_strb),
-    .rd_addr(reg_rd_addr), .rd_data(reg_rd_data),
+    .rd_en(reg_rd_en), .rd_addr(reg_rd_addr), .rd_data(reg_rd_data),
     .dmatest_start_o(dt_start), .dmatest_op_o(dt_op), .dmatest_src_o(dt_src),
     .dmatest_dst_o(dt_dst), .dmatest_len_o(dt_len), .dmatest_seed_o(dt_seed),
     .dmatest_step_o(dt_step), .dmatest_busy_i(dt_busy), .dmatest_done_i(dt_done),
@@ -173,22 +176,24 @@ module kite_core #(
   logic [2:0]  e_state, e_state_w;
   logic [1:0]  e_errcnt, e_errcnt_w;
   logic [23:0] e_tdb, e_tdb_w, e_off, e_off_w;
-  logic        e_we, e_clr_work, e_set_work, e_clr_due;
+  logic        e_load, e_store, e_ready, e_due, e_served, e_clr_work, e_set_work, e_skip;
   logic [63:0] ready_async, ready_periodic;
 
-  kite_ctx_ram #(.NUM_CTX(NUM_CTX)) u_ctx (
+  kite_ctx_ram #(.NUM_CTX(NUM_CTX), .ADDR_WIDTH(ADDR_WIDTH)) u_ctx (
     .clk(clk), .rst(rst), .clear_i(hcreset),
+    .reg_rd_en(reg_rd_en && reg_rd_addr[11]), .reg_rd_hold(reg_rd_hold),
     .reg_rd_idx(reg_rd_addr[10:5]), .reg_rd_word(reg_rd_addr[4:2]), .reg_rd_data(ctx_rd_data),
     .reg_wr_en(ctx_wr_en), .reg_wr_idx(reg_wr_addr[10:5]), .reg_wr_word(reg_wr_addr[4:2]),
     .reg_wr_data(reg_wr_data), .reg_wr_mask(ctx_wr_mask),
-    .db_valid(db_valid), .db_ctx(db_ctx), .sof_i(sof_bus),
-    .e_idx(e_idx), .e_cfg0(e_cfg0), .e_interval(e_interval), .e_deq(e_deq), .e_dcs(e_dcs),
+    .db_valid(db_valid), .db_ctx(db_ctx), .sof_i(sof_bus), .frame_i(frame_bus),
+    .e_idx(e_idx), .e_load(e_load), .e_store(e_store), .e_ready(e_ready),
+    .e_cfg0(e_cfg0), .e_interval(e_interval), .e_deq(e_deq), .e_dcs(e_dcs),
     .e_state(e_state), .e_toggle(e_toggle), .e_errcnt(e_errcnt), .e_tdb(e_tdb), .e_off(e_off),
-    .e_zlp(e_zlp), .e_cin(e_cin),
-    .e_we(e_we), .e_deq_i(e_deq_w), .e_dcs_i(e_dcs_w), .e_state_i(e_state_w),
+    .e_zlp(e_zlp), .e_cin(e_cin), .e_due(e_due),
+    .e_deq_i(e_deq_w), .e_dcs_i(e_dcs_w), .e_state_i(e_state_w),
     .e_toggle_i(e_toggle_w), .e_errcnt_i(e_errcnt_w), .e_tdb_i(e_tdb_w), .e_off_i(e_off_w),
-    .e_zlp_i(e_zlp_w), .e_cin_i(e_cin_w),
-    .e_clr_work(e_clr_work), .e_set_work(e_set_work), .e_clr_due(e_clr_due),
+    .e_zlp_i(e_zlp_w), .e_cin_i(e_cin_w), .e_served_i(e_served),
+    .e_clr_work(e_clr_work), .e_set_work(e_set_work), .e_skip(e_skip),
     .ready_async(ready_async), .ready_periodic(ready_periodic)
   );
 
@@ -215,11 +220,11 @@ module kite_core #(
     .sof_i(sof_bus), .frame_i(frame_bus),
     .ctx_idx_o(e_idx), .ctx_cfg0_i(e_cfg0), .ctx_deq_i(e_deq), .ctx_dcs_i(e_dcs),
     .ctx_state_i(e_state), .ctx_toggle_i(e_toggle), .ctx_errcnt_i(e_errcnt),
-    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin),
-    .ctx_we_o(e_we), .ctx_deq_o(e_deq_w), .ctx_dcs_o(e_dcs_w), .ctx_state_o(e_state_w),
+    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin), .ctx_due_i(e_due),
+    .ctx_ready_i(e_ready), .ctx_load_o(e_load), .ctx_store_o(e_store), .ctx_served_o(e_served), .ctx_deq_o(e_deq_w), .ctx_dcs_o(e_dcs_w), .ctx_state_o(e_state_w),
     .ctx_toggle_o(e_toggle_w), .ctx_errcnt_o(e_errcnt_w), .ctx_tdb_o(e_tdb_w),
     .ctx_off_o(e_off_w), .ctx_zlp_o(e_zlp_w), .ctx_cin_o(e_cin_w),
-    .ctx_clr_work_o(e_clr_work), .ctx_set_work_o(e_set_work), .ctx_clr_due_o(e_clr_due),
+    .ctx_clr_work_o(e_clr_work), .ctx_set_work_o(e_set_work), .ctx_skip_o(e_skip),
     .ready_async_i(ready_async), .ready_periodic_i(ready_periodic),
     .dma_req_valid(hd_req_valid), .dma_req_ready(hd_req_ready), .dma_req_write(hd_req_write),
     .dma_req_addr(hd_req_addr), .dma_req_len(hd_req_len), .dma_done(hd_done),
@@ -252,38 +257,6 @@ module kite_core #(
   logic [DATA_WIDTH-1:0]   a_rdata;
   logic                    a_rlast;
 
-  // self-test engine: its burst/lock/cache/prot/IDs are fixed and not forwarded
-  logic [ID_WIDTH-1:0] dt_awid, dt_arid;
-  logic [1:0] dt_awburst, dt_arburst;
-  logic dt_awlock, dt_arlock;
-  logic [3:0] dt_awcache, dt_arcache;
-  logic [2:0] dt_awprot, dt_arprot;
-
-  kite_dma_test #(
-    .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
-    .MAX_BURST_BEATS(MAX_BURST_BEATS), .BUF_BYTES(DMA_BUF_BYTES)
-  ) u_dma_test (
-    .clk(clk), .rst(rst),
-    .start_i(dt_start), .op_i(dt_op), .src_i(dt_src), .dst_i(dt_dst), .len_i(dt_len),
-    .seed_i(dt_seed), .step_i(dt_step), .busy_o(dt_busy), .done_o(dt_done),
-    .error_o(dt_error), .err_code_o(dt_err_code), .crc_o(dt_crc),
-    .done_bytes_o(dt_done_bytes), .cycles_o(dt_cycles), .done_evt_o(dt_done_evt),
-    .error_evt_o(dt_error_evt),
-    .m_axi_awid(dt_awid), .m_axi_awaddr(a_awaddr[0 +: ADDR_WIDTH]), .m_axi_awlen(a_awlen[7:0]),
-    .m_axi_awsize(a_awsize[2:0]), .m_axi_awburst(dt_awburst), .m_axi_awlock(dt_awlock),
-    .m_axi_awcache(dt_awcache), .m_axi_awprot(dt_awprot), .m_axi_awvalid(a_awvalid[0]),
-    .m_axi_awready(a_awready[0]), .m_axi_wdata(a_wdata[0 +: DATA_WIDTH]),
-    .m_axi_wstrb(a_wstrb[0 +: SB]), .m_axi_wlast(a_wlast[0]), .m_axi_wvalid(a_wvalid[0]),
-    .m_axi_wready(a_wready[0]), .m_axi_bid('0), .m_axi_bresp(a_bresp),
-    .m_axi_bvalid(a_bvalid[0]), .m_axi_bready(a_bready[0]),
-    .m_axi_arid(dt_arid), .m_axi_araddr(a_araddr[0 +: ADDR_WIDTH]),
-    .m_axi_arlen(a_arlen[7:0]), .m_axi_arsize(a_arsize[2:0]), .m_axi_arburst(dt_arburst),
-    .m_axi_arlock(dt_arlock), .m_axi_arcache(dt_arcache), .m_axi_arprot(dt_arprot),
-    .m_axi_arvalid(a_arvalid[0]), .m_axi_arready(a_arready[0]), .m_axi_rid('0),
-    .m_axi_rdata(a_rdata), .m_axi_rresp(a_rresp), .m_axi_rlast(a_rlast),
-    .m_axi_rvalid(a_rvalid[0]), .m_axi_rready(a_rready[0])
-  );
-
   kite_hdma #(
     .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .MAX_BURST_BEATS(MAX_BURST_BEATS)
   ) u_hdma (
@@ -303,24 +276,120 @@ module kite_core #(
     .m_rready(a_rready[1])
   );
 
-  kite_axi_arb #(.ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH)) u_arb (
-    .clk(clk), .rst(rst),
-    .s_awvalid(a_awvalid), .s_awready(a_awready), .s_awaddr(a_awaddr), .s_awlen(a_awlen),
-    .s_awsize(a_awsize), .s_wvalid(a_wvalid), .s_wready(a_wready), .s_wdata(a_wdata),
-    .s_wstrb(a_wstrb), .s_wlast(a_wlast), .s_bvalid(a_bvalid), .s_bready(a_bready),
-    .s_bresp(a_bresp), .s_arvalid(a_arvalid), .s_arready(a_arready), .s_araddr(a_araddr),
-    .s_arlen(a_arlen), .s_arsize(a_arsize), .s_rvalid(a_rvalid), .s_rready(a_rready),
-    .s_rdata(a_rdata), .s_rresp(a_rresp), .s_rlast(a_rlast),
-    .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
-    .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
-    .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
-    .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
-    .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
-    .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
-    .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
-    .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
-    .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
-  );
+  if (SELF_TEST) begin : g_self_test
+    // self-test engine: its burst/lock/cache/prot/IDs are fixed and not forwarded
+    logic [ID_WIDTH-1:0] dt_awid, dt_arid;
+    logic [1:0] dt_awburst, dt_arburst;
+    logic dt_awlock, dt_arlock;
+    logic [3:0] dt_awcache, dt_arcache;
+    logic [2:0] dt_awprot, dt_arprot;
+
+    kite_dma_test #(
+      .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
+      .MAX_BURST_BEATS(MAX_BURST_BEATS), .BUF_BYTES(DMA_BUF_BYTES)
+    ) u_dma_test (
+      .clk(clk), .rst(rst),
+      .start_i(dt_start), .op_i(dt_op), .src_i(dt_src), .dst_i(dt_dst), .len_i(dt_len),
+      .seed_i(dt_seed), .step_i(dt_step), .busy_o(dt_busy), .done_o(dt_done),
+      .error_o(dt_error), .err_code_o(dt_err_code), .crc_o(dt_crc),
+      .done_bytes_o(dt_done_bytes), .cycles_o(dt_cycles), .done_evt_o(dt_done_evt),
+      .error_evt_o(dt_error_evt),
+      .m_axi_awid(dt_awid), .m_axi_awaddr(a_awaddr[0 +: ADDR_WIDTH]), .m_axi_awlen(a_awlen[7:0]),
+      .m_axi_awsize(a_awsize[2:0]), .m_axi_awburst(dt_awburst), .m_axi_awlock(dt_awlock),
+      .m_axi_awcache(dt_awcache), .m_axi_awprot(dt_awprot), .m_axi_awvalid(a_awvalid[0]),
+      .m_axi_awready(a_awready[0]), .m_axi_wdata(a_wdata[0 +: DATA_WIDTH]),
+      .m_axi_wstrb(a_wstrb[0 +: SB]), .m_axi_wlast(a_wlast[0]), .m_axi_wvalid(a_wvalid[0]),
+      .m_axi_wready(a_wready[0]), .m_axi_bid('0), .m_axi_bresp(a_bresp),
+      .m_axi_bvalid(a_bvalid[0]), .m_axi_bready(a_bready[0]),
+      .m_axi_arid(dt_arid), .m_axi_araddr(a_araddr[0 +: ADDR_WIDTH]),
+      .m_axi_arlen(a_arlen[7:0]), .m_axi_arsize(a_arsize[2:0]), .m_axi_arburst(dt_arburst),
+      .m_axi_arlock(dt_arlock), .m_axi_arcache(dt_arcache), .m_axi_arprot(dt_arprot),
+      .m_axi_arvalid(a_arvalid[0]), .m_axi_arready(a_arready[0]), .m_axi_rid('0),
+      .m_axi_rdata(a_rdata), .m_axi_rresp(a_rresp), .m_axi_rlast(a_rlast),
+      .m_axi_rvalid(a_rvalid[0]), .m_axi_rready(a_rready[0])
+    );
+
+    kite_axi_arb #(.ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH)) u_arb (
+      .clk(clk), .rst(rst),
+      .s_awvalid(a_awvalid), .s_awready(a_awready), .s_awaddr(a_awaddr), .s_awlen(a_awlen),
+      .s_awsize(a_awsize), .s_wvalid(a_wvalid), .s_wready(a_wready), .s_wdata(a_wdata),
+      .s_wstrb(a_wstrb), .s_wlast(a_wlast), .s_bvalid(a_bvalid), .s_bready(a_bready),
+      .s_bresp(a_bresp), .s_arvalid(a_arvalid), .s_arready(a_arready), .s_araddr(a_araddr),
+      .s_arlen(a_arlen), .s_arsize(a_arsize), .s_rvalid(a_rvalid), .s_rready(a_rready),
+      .s_rdata(a_rdata), .s_rresp(a_rresp), .s_rlast(a_rlast),
+      .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
+      .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
+      .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
+      .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
+      .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
+      .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
+      .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
+      .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
+      .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
+    );
+    // fixed AXI attributes of the self-test engine: not forwarded
+    logic unused_st;
+    assign unused_st = ^{dt_awid, dt_arid, dt_awburst, dt_arburst, dt_awlock, dt_arlock,
+                         dt_awcache, dt_arcache, dt_awprot, dt_arprot};
+  end else begin : g_no_self_test
+    // the host engine alone drives the master (ID 1, as through the arbiter)
+    assign m_axi_awid = ID_WIDTH'(1);
+    assign m_axi_arid = ID_WIDTH'(1);
+    assign m_axi_awaddr = a_awaddr[ADDR_WIDTH +: ADDR_WIDTH];
+    assign m_axi_awlen = a_awlen[15:8];
+    assign m_axi_awsize = a_awsize[5:3];
+    assign m_axi_awvalid = a_awvalid[1];
+    assign m_axi_wdata = a_wdata[DATA_WIDTH +: DATA_WIDTH];
+    assign m_axi_wstrb = a_wstrb[SB +: SB];
+    assign m_axi_wlast = a_wlast[1];
+    assign m_axi_wvalid = a_wvalid[1];
+    assign m_axi_bready = a_bready[1];
+    assign m_axi_araddr = a_araddr[ADDR_WIDTH +: ADDR_WIDTH];
+    assign m_axi_arlen = a_arlen[15:8];
+    assign m_axi_arsize = a_arsize[5:3];
+    assign m_axi_arvalid = a_arvalid[1];
+    assign m_axi_rready = a_rready[1];
+    assign a_awready = {m_axi_awready, 1'b0};
+    assign a_wready = {m_axi_wready, 1'b0};
+    assign a_bvalid = {m_axi_bvalid, 1'b0};
+    assign a_bresp = m_axi_bresp;
+    assign a_arready = {m_axi_arready, 1'b0};
+    assign a_rvalid = {m_axi_rvalid, 1'b0};
+    assign a_rdata = m_axi_rdata;
+    assign a_rresp = m_axi_rresp;
+    assign a_rlast = m_axi_rlast;
+    // the self-test registers read as idle; START does nothing (CAP.DMA_TEST = 0)
+    assign dt_busy = 1'b0;
+    assign dt_done = 1'b0;
+    assign dt_error = 1'b0;
+    assign dt_err_code = '0;
+    assign dt_crc = '0;
+    assign dt_done_bytes = '0;
+    assign dt_cycles = '0;
+    assign dt_done_evt = 1'b0;
+    assign dt_error_evt = 1'b0;
+    assign a_awaddr[0 +: ADDR_WIDTH] = '0;
+    assign a_araddr[0 +: ADDR_WIDTH] = '0;
+    assign a_awlen[7:0] = '0;
+    assign a_arlen[7:0] = '0;
+    assign a_awsize[2:0] = '0;
+    assign a_arsize[2:0] = '0;
+    assign a_awvalid[0] = 1'b0;
+    assign a_arvalid[0] = 1'b0;
+    assign a_wvalid[0] = 1'b0;
+    assign a_wlast[0] = 1'b0;
+    assign a_wdata[0 +: DATA_WIDTH] = '0;
+    assign a_wstrb[0 +: SB] = '0;
+    assign a_bready[0] = 1'b0;
+    assign a_rready[0] = 1'b0;
+    logic unused_st;
+    assign unused_st = ^{dt_start, dt_op, dt_src, dt_dst, dt_len, dt_seed, dt_step,
+                         a_awready[0], a_wready[0], a_bvalid[0], a_arready[0], a_rvalid[0],
+                         a_awaddr[0 +: ADDR_WIDTH], a_araddr[0 +: ADDR_WIDTH], a_awlen[7:0],
+                         a_arlen[7:0], a_awsize[2:0], a_arsize[2:0], a_awvalid[0],
+                         a_arvalid[0], a_wvalid[0], a_wlast[0], a_wdata[0 +: DATA_WIDTH],
+                         a_wstrb[0 +: SB], a_bready[0], a_rready[0]};
+  end
 
   assign busy = dt_busy | xfer_busy | run;
 
@@ -442,8 +511,7 @@ module kite_core #(
   // unused: fixed AXI attributes of the self-test engine, the engine's frame-time information,
   // FIFO counts that nobody needs, the periodic interval (the countdown is in kite_ctx_ram)
   logic unused_ok;
-  assign unused_ok = ^{dt_awid, dt_arid, dt_awburst, dt_arburst, dt_awlock, dt_arlock,
-                       dt_awcache, dt_arcache, dt_awprot, dt_arprot, u_bits_left,
+  assign unused_ok = ^{u_bits_left,
                        unused_out_wcount, unused_req_wcount, unused_req_rcount,
                        unused_in_wcount, unused_in_rcount, e_interval};
 

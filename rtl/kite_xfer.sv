@@ -71,7 +71,10 @@ module kite_xfer #(
   input  wire  [23:0]          ctx_off_i,
   input  wire                  ctx_zlp_i,
   input  wire                  ctx_cin_i,
-  output logic                 ctx_we_o,
+  input  wire                  ctx_due_i,      // periodic: due in this frame
+  input  wire                  ctx_ready_i,    // no context load or store in progress
+  output logic                 ctx_load_o,     // copy context ctx_idx_o to the ctx_*_i inputs
+  output logic                 ctx_store_o,    // write the ctx_*_o fields back
   output logic [63:4]          ctx_deq_o,
   output logic                 ctx_dcs_o,
   output logic [2:0]           ctx_state_o,
@@ -83,7 +86,8 @@ module kite_xfer #(
   output logic                 ctx_cin_o,
   output logic                 ctx_clr_work_o,
   output logic                 ctx_set_work_o,
-  output logic                 ctx_clr_due_o,
+  output logic                 ctx_served_o,   // with ctx_store_o: a periodic service
+  output logic                 ctx_skip_o,     // not due: skip it until the next frame
   input  wire  [63:0]          ready_async_i,
   input  wire  [63:0]          ready_periodic_i,
 
@@ -161,7 +165,7 @@ module kite_xfer #(
   localparam logic [1:0] TOK_SETUP = 2'd0, TOK_OUT = 2'd1, TOK_IN = 2'd2;
 
   typedef enum logic [5:0] {
-    S_IDLE, S_DRAIN, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
+    S_IDLE, S_DRAIN, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
     S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
     S_WAIT_RES, S_RESULT, S_COMMIT, S_COMMIT_WR, S_COMPLETE, S_ADVANCE, S_SKIP, S_PKT_DONE,
     S_TEND, S_HALT, S_EVT, S_EVT_WAIT, S_HOSTERR
@@ -405,10 +409,12 @@ module kite_xfer #(
       cmd_arg_d = cmd_arg_i;
     end
 
-    ctx_we_o = 1'b0;
+    ctx_load_o = 1'b0;
+    ctx_store_o = 1'b0;
+    ctx_served_o = 1'b0;
+    ctx_skip_o = 1'b0;
     ctx_clr_work_o = 1'b0;
     ctx_set_work_o = 1'b0;
-    ctx_clr_due_o = 1'b0;
     port_evt_ack_o = '0;
     dma_req_valid = 1'b0;
     dma_req_write = 1'b0;
@@ -433,7 +439,8 @@ module kite_xfer #(
           st_d = S_DRAIN;
         end else if (cmd_busy_q) begin
           cur_d = cmd_ctx_i;
-          st_d = S_CMD;
+          ret_d = S_CMD;
+          st_d = S_LOAD;
         end else if (run_i && first_port_valid) begin
           for (int i = 0; i < I_NUM_PORTS; i++) port_evt_ack_o[i] = first_port == 4'(i);
           ev_d = '0;
@@ -446,7 +453,8 @@ module kite_xfer #(
         end else if (run_i && !frame_wait_q && pick_valid) begin
           cur_d = pick;
           if (!pick_periodic) last_d = pick;
-          st_d = S_TSTART;
+          ret_d = S_TSTART;
+          st_d = S_LOAD;
         end
       end
       S_DRAIN: begin
@@ -455,6 +463,18 @@ module kite_xfer #(
           drain_d = 1'b0;
           st_d = S_IDLE;
         end
+      end
+
+      // ------------------------------------------------------------ context copy in
+      // (kite_ctx_ram reads it from block RAM in a few cycles)
+      S_LOAD: begin
+        if (ctx_ready_i) begin
+          ctx_load_o = 1'b1;
+          st_d = S_LOAD_WAIT;
+        end
+      end
+      S_LOAD_WAIT: begin
+        if (ctx_ready_i) st_d = ret_q;
       end
 
       // ------------------------------------------------------------ commands
@@ -505,8 +525,10 @@ module kite_xfer #(
       end
       S_CMD_WR: begin
         st_d = S_CMD_DONE;
-        if (cmd_code_q == C_SUCCESS) begin
-          ctx_we_o = 1'b1;
+        if (!ctx_ready_i) begin
+          st_d = S_CMD_WR;
+        end else if (cmd_code_q == C_SUCCESS) begin
+          ctx_store_o = 1'b1;
           if (cmd_op_q == OP_STOP && ctx_state_i == ST_RUN) begin
             // the TRB it stopped at
             ev_d = '0;
@@ -559,6 +581,12 @@ module kite_xfer #(
         tend_work_d = 1'b1;
         ctx_clr_work_o = 1'b1;
         st_d = (ctx_state_i == ST_RUN) ? S_WFETCH : S_IDLE;
+        // a periodic context served less than INTERVAL frames ago waits for a later frame
+        if (cf_periodic && !ctx_due_i) begin
+          ctx_clr_work_o = 1'b0;
+          ctx_skip_o = 1'b1;
+          st_d = S_IDLE;
+        end
       end
 
       // ------------------------------------------------------------ TRB fetch (walker)
@@ -999,10 +1027,12 @@ module kite_xfer #(
 
       // ------------------------------------------------------------ turn end
       S_TEND: begin
-        ctx_we_o = 1'b1;
-        ctx_set_work_o = tend_work_q;
-        ctx_clr_due_o = cf_periodic;
-        st_d = S_IDLE;
+        if (ctx_ready_i) begin
+          ctx_store_o = 1'b1;
+          ctx_set_work_o = tend_work_q;
+          ctx_served_o = cf_periodic;
+          st_d = S_IDLE;
+        end
       end
       S_HALT: begin
         c_state_d = ST_HALT;
@@ -1056,6 +1086,8 @@ module kite_xfer #(
       enq_d = '0;
       ecyc_d = 1'b1;
     end
+    // nothing is written back into the contexts HCRESET is clearing
+    if (hcr_q || hcreset_i) ctx_store_o = 1'b0;
     if (hcr_q && safe) begin
       hcr_d = 1'b0;
       st_d = S_IDLE;
