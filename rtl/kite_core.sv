@@ -415,14 +415,19 @@ module kite_core #(
     .rd_empty(u_out_empty), .rd_count(u_out_count)
   );
 
-  // usb -> bus: IN data bytes and results, in order
-  logic        u_in_full, u_in_push;
-  logic [16:0] u_in_data;
-  logic [6:0]  unused_in_wcount, unused_in_rcount;
+  // usb -> bus: IN data bytes and results, in order. The engine cannot stall an IN packet
+  // coming off the wire, so a request is only released when the FIFO has room for all the
+  // bytes it may deliver (its length: kite_pkt_rx stops at it) plus its result, however slowly
+  // the bus side pops. 2^11 entries hold any request (11-bit length) and its result.
+  localparam int unsigned IN_DEPTH = 2048;
+  localparam int unsigned INW = $clog2(IN_DEPTH) + 1;
+  logic           u_in_full, u_in_push;
+  logic [16:0]    u_in_data;
+  logic [INW-1:0] u_in_count, unused_in_rcount;
 
-  kite_cdc_fifo #(.WIDTH(17), .DEPTH(64)) u_fifo_in (
+  kite_cdc_fifo #(.WIDTH(17), .DEPTH(IN_DEPTH)) u_fifo_in (
     .wr_clk(usb_clk), .wr_rst(usb_rst), .wr_en(u_in_push), .wr_data(u_in_data),
-    .wr_full(u_in_full), .wr_count(unused_in_wcount),
+    .wr_full(u_in_full), .wr_count(u_in_count),
     .rd_clk(clk), .rd_rst(rst), .rd_en(tin_ready), .rd_data(tin_data), .rd_empty(tin_empty),
     .rd_count(unused_in_rcount)
   );
@@ -472,17 +477,67 @@ module kite_core #(
   logic [10:0] e_res_len;
   logic        e_res_data1;
 
-  // a request is offered only once its whole OUT packet is in the OUT FIFO
-  assign e_req_valid = !u_req_empty &&
-                       (u_req[1:0] == 2'd2 || 32'(u_out_count) >= 32'(u_req[30:20]));
+  // A request is offered only once its whole OUT packet is in the OUT FIFO and the IN FIFO
+  // has room for everything it can push (IN: len bytes, then the result). u_txn_q: a request
+  // is in the engine, until its result is pushed; u_in_left_q: IN bytes it may still push.
+  logic        u_req_in, u_in_room, u_txn_q, u_txn_d, u_res_push, u_byte_push;
+  logic [10:0] u_in_left_q, u_in_left_d;
+
+  // kite_usb_pkg::TOKEN_IN; the package comes after this file in the model's source list
+  localparam logic [1:0] U_TOKEN_IN = 2'd2;
+  assign u_req_in = u_req[1:0] == U_TOKEN_IN;
+  assign u_in_room = 32'(u_in_count) + (u_req_in ? 32'(u_req[30:20]) : 32'd0) + 32'd1 <=
+                     32'(IN_DEPTH);
+  assign e_req_valid = !u_req_empty && !u_txn_q && u_in_room &&
+                       (u_req_in || 32'(u_out_count) >= 32'(u_req[30:20]));
   assign u_req_pop = e_req_valid && e_req_ready;
   assign u_out_pop = e_out_ready;
   // IN bytes and the result share one FIFO so that they stay in order; a byte wins a tie
-  // (the engine holds the result valid until it is taken)
+  // (the engine holds the result valid until it is taken). Bytes outside a request are
+  // dropped: the receiver may still deliver after a BABBLE result at the frame end, and they
+  // would otherwise be taken as the next IN packet's data.
   assign e_res_ready = !u_in_full && !e_in_valid;
-  assign u_in_push = e_in_valid || (e_res_valid && e_res_ready);
+  assign u_res_push = e_res_valid && e_res_ready;
+  assign u_byte_push = e_in_valid && u_txn_q && u_in_left_q != 11'd0;
+  assign u_in_push = u_byte_push || u_res_push;
   assign u_in_data = e_in_valid ? {9'd0, e_in_data} :
                                   {1'b1, e_res_len, e_res_data1, e_res_code};
+
+  always_comb begin
+    u_txn_d = u_txn_q;
+    u_in_left_d = u_in_left_q;
+    if (u_req_pop) begin
+      u_txn_d = 1'b1;
+      u_in_left_d = u_req_in ? u_req[30:20] : 11'd0;
+    end else if (u_res_push) begin
+      u_txn_d = 1'b0;
+    end else if (u_byte_push) begin
+      u_in_left_d = u_in_left_q - 11'd1;
+    end
+  end
+
+  always_ff @(posedge usb_clk) begin
+    if (usb_rst) begin
+      u_txn_q <= 1'b0;
+      u_in_left_q <= '0;
+    end else begin
+      u_txn_q <= u_txn_d;
+      u_in_left_q <= u_in_left_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  // the reservation above: a byte cannot wait, so the FIFO is never full when one comes, and
+  // the engine never delivers more than the request's length
+  always_ff @(posedge usb_clk) begin
+    if (!usb_rst) begin
+      assert (!(u_in_push && u_in_full))
+        else $error("kite_core: IN FIFO push while full (byte lost)");
+      assert (!(e_in_valid && u_txn_q && u_in_left_q == 11'd0))
+        else $error("kite_core: IN byte beyond the request's length");
+    end
+  end
+`endif
 
   kite_usb_engine #(.NUM_PORTS(NUM_PORTS), .USB_CLK_HZ(USB_CLK_HZ)) u_usb (
     .usb_clk(usb_clk), .usb_rst(usb_rst),
@@ -513,7 +568,7 @@ module kite_core #(
   logic unused_ok;
   assign unused_ok = ^{u_bits_left,
                        unused_out_wcount, unused_req_wcount, unused_req_rcount,
-                       unused_in_wcount, unused_in_rcount, e_interval};
+                       unused_in_rcount, e_interval};
 
 endmodule : kite_core
 

@@ -11,6 +11,8 @@
 #include <string.h>
 
 int st_failures;
+unsigned int st_usb_per_bus;
+unsigned long long st_cycles_per_ms = ST_BUS_HZ / 1000;
 
 void st_pass(const char *name)
 {
@@ -190,11 +192,14 @@ uint64_t st_usb_cycles(struct st *t)
 
 int st_init(struct st *t, enum kite_attach attach, unsigned int mem_latency)
 {
-	struct kite_model_config cfg = { .mem_latency = mem_latency, .attach = attach };
+	struct kite_model_config cfg = { .mem_latency = mem_latency, .attach = attach,
+					 .usb_per_bus = st_usb_per_bus };
 	struct kite_mem_ops ops = { mem_read, mem_write, t };
 
 	memset(t, 0, sizeof(*t));
 	t->attach = attach;
+	/* usb_clk is 48 MHz: a slow bus clock runs at 48 MHz / usb_per_bus */
+	st_cycles_per_ms = st_usb_per_bus > 1 ? 48000 / st_usb_per_bus : ST_BUS_HZ / 1000;
 	t->mem_lo = calloc(1, ST_MEM_SIZE);
 	t->mem_hi = calloc(1, ST_MEM_SIZE);
 	t->next_lo = ST_MEM_LO_BASE + 0x1000;

@@ -2,7 +2,9 @@
 # model + USB device models). Included by the top-level Makefile after rtl/rtl.mk and
 # sim/usbdev/usbdev.mk.
 #   make systest        build and run them (PASS/FAIL lines): UTMI attachment, line attachment,
-#                       and memory latencies from 0 to 500 cycles
+#                       memory latencies from 0 to 500 cycles, and IN through a bus clock
+#                       slower than usb_clk: 6 MHz with latency 500, and 1 MHz (slower than
+#                       the line's byte rate) with 1023-byte isochronous packets
 #   make systest-bench  bulk IN/OUT throughput in simulated bus time (scripts/bench.sh)
 
 SYSTEST_SRC := $(TOP)/sim/systest
@@ -32,6 +34,8 @@ systest:
 		$(SYSTEST_BIN) --line || true; \
 		$(SYSTEST_BIN) --latency 0 bulk-sg || true; \
 		$(SYSTEST_BIN) --latency 500 bulk-sg faults || true; \
+		$(SYSTEST_BIN) --usb-per-bus 8 --latency 500 in-slow-bus || true; \
+		$(SYSTEST_BIN) --usb-per-bus 48 in-slow-bus || true; \
 	else \
 		tail -20 $(SYSTEST_OUT)/build.log | sed 's/^/  /'; \
 		echo "FAIL systest-build: the system tests did not build"; \
