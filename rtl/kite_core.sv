@@ -200,7 +200,7 @@ module kite_core #(
   // ---------------------------------------------------------------- host engine
   logic        hd_req_valid, hd_req_ready, hd_req_write, hd_done, hd_err, hd_rd_valid;
   logic [63:0] hd_req_addr;
-  logic [11:0] hd_req_len, hd_rd_idx, hd_wr_idx;
+  logic [11:0] hd_req_len, hd_rd_idx, hd_wr_idx, hd_wr_idx_next;
   logic [7:0]  hd_rd_data, hd_wr_data;
   logic        treq_valid, treq_full, tout_valid, tout_full, tin_empty, tin_ready;
   logic [31:0] treq_data;
@@ -229,7 +229,8 @@ module kite_core #(
     .dma_req_valid(hd_req_valid), .dma_req_ready(hd_req_ready), .dma_req_write(hd_req_write),
     .dma_req_addr(hd_req_addr), .dma_req_len(hd_req_len), .dma_done(hd_done),
     .dma_err(hd_err), .dma_rd_valid(hd_rd_valid), .dma_rd_data(hd_rd_data),
-    .dma_rd_idx(hd_rd_idx), .dma_wr_idx(hd_wr_idx), .dma_wr_data(hd_wr_data),
+    .dma_rd_idx(hd_rd_idx), .dma_wr_idx(hd_wr_idx), .dma_wr_idx_next(hd_wr_idx_next),
+    .dma_wr_data(hd_wr_data),
     .treq_valid_o(treq_valid), .treq_ready_i(!treq_full), .treq_data_o(treq_data),
     .tout_valid_o(tout_valid), .tout_ready_i(!tout_full), .tout_data_o(tout_data),
     .tin_valid_i(!tin_empty), .tin_ready_o(tin_ready), .tin_data_i(tin_data)
@@ -264,6 +265,7 @@ module kite_core #(
     .req_valid(hd_req_valid), .req_ready(hd_req_ready), .req_write(hd_req_write),
     .req_addr(hd_req_addr), .req_len(hd_req_len), .done(hd_done), .err(hd_err),
     .rd_valid(hd_rd_valid), .rd_data(hd_rd_data), .rd_idx(hd_rd_idx), .wr_idx(hd_wr_idx),
+    .wr_idx_next(hd_wr_idx_next),
     .wr_data(hd_wr_data),
     .m_awaddr(a_awaddr[ADDR_WIDTH +: ADDR_WIDTH]), .m_awlen(a_awlen[15:8]),
     .m_awsize(a_awsize[5:3]), .m_awvalid(a_awvalid[1]), .m_awready(a_awready[1]),

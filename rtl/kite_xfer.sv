@@ -103,6 +103,7 @@ module kite_xfer #(
   input  wire  [7:0]           dma_rd_data,
   input  wire  [11:0]          dma_rd_idx,
   input  wire  [11:0]          dma_wr_idx,
+  input  wire  [11:0]          dma_wr_idx_next,  // dma_wr_idx of the next cycle
   output logic [7:0]           dma_wr_data,
 
   // transactions (bus side of the clock-domain crossing)
@@ -233,14 +234,16 @@ module kite_xfer #(
   logic [7:0]  cmd_code_q, cmd_code_d;
   logic        hcr_q, hcr_d;
 
-  // packet buffer
-  logic [7:0]  pbuf [PKT_BUF_BYTES];
+  // packet buffer: block RAM, one write port and one registered read port; the read address
+  // is where the OUT push or the memory write will be in the next cycle (pb_raddr)
+  (* ram_style = "block" *) logic [7:0] pbuf [PKT_BUF_BYTES];
   logic        pb_we;
-  logic [PBW-1:0] pb_waddr;
-  logic [7:0]  pb_wdata;
+  logic [PBW-1:0] pb_waddr, pb_raddr;
+  logic [7:0]  pb_wdata, pb_rdata_q;
 
   always_ff @(posedge clk) begin
     if (pb_we) pbuf[pb_waddr] <= pb_wdata;
+    pb_rdata_q <= pbuf[pb_raddr];
   end
 
   // ---------------------------------------------------------------- TRB fields (cache)
@@ -420,10 +423,10 @@ module kite_xfer #(
     dma_req_write = 1'b0;
     dma_req_addr = t_ptr + 64'(w_off_q);
     dma_req_len = take_now;
-    dma_wr_data = pbuf[PBW'(bufi_q + dma_wr_idx)];
+    dma_wr_data = pb_rdata_q;
     treq_valid_o = 1'b0;
     tout_valid_o = 1'b0;
-    tout_data_o = tsetup_q ? t_q[8*push_q[2:0] +: 8] : pbuf[PBW'(push_q)];
+    tout_data_o = tsetup_q ? t_q[8*push_q[2:0] +: 8] : pb_rdata_q;
     tin_ready_o = 1'b0;
     evt_irq_o = 1'b0;
     host_error_o = 1'b0;
@@ -1101,6 +1104,10 @@ module kite_xfer #(
     end
   end
 
+  // packet buffer read address: the OUT push reads push_d, a memory write the byte the DMA port
+  // takes next (the data is there one cycle later, when push_q / dma_wr_idx reach it)
+  assign pb_raddr = (st_d == S_PUSH_OUT) ? PBW'(push_d) : PBW'(bufi_d + dma_wr_idx_next);
+
   // ---------------------------------------------------------------- outputs
   assign ctx_idx_o = cur_q;
   assign ctx_deq_o = c_deq_q;
@@ -1242,7 +1249,7 @@ module kite_xfer #(
   // data bytes use tin_data_i[7:0], results [15:0] minus the length (the byte count is kept);
   // the dequeue offset only matters modulo the ring size (at most 4096 entries)
   logic unused_ok;
-  assign unused_ok = ^{tin_data_i[15:4], deq_off[63:13]};
+  assign unused_ok = ^{tin_data_i[15:4], deq_off[63:13], dma_wr_idx[11:4]};
 
 endmodule : kite_xfer
 

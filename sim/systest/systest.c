@@ -114,9 +114,14 @@ bool st_contained(struct st *t, const char *name)
 
 uint64_t st_alloc(struct st *t, size_t size, size_t align, bool high, bool device_writes)
 {
-	uint64_t *next = high ? &t->next_hi : &t->next_lo;
-	uint64_t base = high ? ST_MEM_HI_BASE : ST_MEM_LO_BASE;
-	uint64_t a = (*next + align - 1) & ~(uint64_t)(align - 1);
+	uint64_t *next, base, a;
+
+	/* a controller with 32-bit addresses gets everything below 4 GiB */
+	if (t->addr_width < 64)
+		high = false;
+	next = high ? &t->next_hi : &t->next_lo;
+	base = high ? ST_MEM_HI_BASE : ST_MEM_LO_BASE;
+	a = (*next + align - 1) & ~(uint64_t)(align - 1);
 
 	if (a + size > base + ST_MEM_SIZE) {
 		fprintf(stderr, "systest: out of test memory\n");
@@ -213,6 +218,7 @@ int st_init(struct st *t, enum kite_attach attach, unsigned int mem_latency)
 		return -EIO;
 	t->num_ctx = (st_rd(t, KITE_REG_CAP_HOST) & KITE_CAP_HOST_NUM_CTX_MASK) >> KITE_CAP_HOST_NUM_CTX_SHIFT;
 	t->num_ports = (st_rd(t, KITE_REG_CAP) & KITE_CAP_NUM_PORTS_MASK) >> KITE_CAP_NUM_PORTS_SHIFT;
+	t->addr_width = (st_rd(t, KITE_REG_CAP) & KITE_CAP_ADDR_WIDTH_MASK) >> KITE_CAP_ADDR_WIDTH_SHIFT;
 	return 0;
 }
 

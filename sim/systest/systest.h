@@ -62,6 +62,7 @@ struct st {
 
 	struct usbdev_port *port[ST_MAX_PORTS];
 	unsigned int num_ctx, num_ports;
+	unsigned int addr_width;     /* CAP.ADDR_WIDTH: 32 keeps every buffer below 4 GiB */
 	char why[256];               /* reason of the last failure of an st_* helper */
 };
 
