@@ -150,7 +150,6 @@ module kite_hdma #(
     rd_data = beat_data_q[8*lane_q[WL-1:0] +: 8];
     rd_idx = idx_q;
     wr_idx = idx_q;
-    wr_idx_next = idx_d;
     req_ready = st_q == S_IDLE;
     m_rready = 1'b0;
 
@@ -242,6 +241,7 @@ module kite_hdma #(
       end
       default: st_d = S_IDLE;
     endcase
+    wr_idx_next = idx_d;   // after the FSM: the index it moves to
   end
 
   always_comb begin
