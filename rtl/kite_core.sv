@@ -220,7 +220,7 @@ module kite_core #(
     .sof_i(sof_bus), .frame_i(frame_bus),
     .ctx_idx_o(e_idx), .ctx_cfg0_i(e_cfg0), .ctx_deq_i(e_deq), .ctx_dcs_i(e_dcs),
     .ctx_state_i(e_state), .ctx_toggle_i(e_toggle), .ctx_errcnt_i(e_errcnt),
-    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin), .ctx_due_i(e_due),
+    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin), .ctx_due_i(e_due), .ctx_sw_write_i(ctx_wr_en),
     .ctx_ready_i(e_ready), .ctx_load_o(e_load), .ctx_store_o(e_store), .ctx_served_o(e_served), .ctx_deq_o(e_deq_w), .ctx_dcs_o(e_dcs_w), .ctx_state_o(e_state_w),
     .ctx_toggle_o(e_toggle_w), .ctx_errcnt_o(e_errcnt_w), .ctx_tdb_o(e_tdb_w),
     .ctx_off_o(e_off_w), .ctx_zlp_o(e_zlp_w), .ctx_cin_o(e_cin_w),

@@ -9,7 +9,11 @@
 //   2. The TRB at the context's dequeue pointer is fetched (LINKs followed, TC toggles DCS;
 //      a TRB whose C differs from DCS means the ring is empty: the turn ends, the context idles
 //      until its doorbell). A one-entry TRB cache avoids refetching the TRB between building
-//      and committing a packet; it is dropped at every turn start.
+//      and committing a packet and across the turns of a TD (a bulk TRB of 4 KiB is fetched
+//      once, not once per packet). It holds only a TRB the controller owns (C = DCS), which
+//      software may not change until the dequeue pointer has passed it, and a hit needs the
+//      cycle bit to match again (a later lap of the ring refetches); commands and software
+//      context writes drop it (a driver rewrites TRBs only after stopping the context).
 //   3. OUT/SETUP: the packet (up to MPS bytes) is gathered from the TD's TRBs into the packet
 //      buffer (byte-granular DMA, any TRB size or alignment; the walk crosses TRB boundaries
 //      and stops at the end of the TD or at a control STATUS stage), pushed into the OUT FIFO,
@@ -71,6 +75,7 @@ module kite_xfer #(
   input  wire  [23:0]          ctx_off_i,
   input  wire                  ctx_zlp_i,
   input  wire                  ctx_cin_i,
+  input  wire                  ctx_sw_write_i, // software wrote a context word (drops the TRB cache)
   input  wire                  ctx_due_i,      // periodic: due in this frame
   input  wire                  ctx_ready_i,    // no context load or store in progress
   output logic                 ctx_load_o,     // copy context ctx_idx_o to the ctx_*_i inputs
@@ -578,7 +583,6 @@ module kite_xfer #(
         w_off_d = ctx_off_i;
         w_tdb_d = ctx_tdb_i;
         w_zlp_d = ctx_zlp_i;
-        t_valid_d = 1'b0;
         links_d = '0;
         mode_d = M_START;
         tend_work_d = 1'b1;
@@ -594,7 +598,7 @@ module kite_xfer #(
 
       // ------------------------------------------------------------ TRB fetch (walker)
       S_WFETCH: begin
-        if (t_valid_q && t_addr_q == w_deq_q) begin
+        if (t_valid_q && t_addr_q == w_deq_q && t_c == w_dcs_q) begin
           st_d = S_WCHECK;
         end else begin
           dma_req_valid = 1'b1;
@@ -623,7 +627,8 @@ module kite_xfer #(
         hptr_d = {w_deq_q, 4'd0};
         hres_d = t_len;
         if (t_c != w_dcs_q) begin
-          // ring empty at this point
+          // ring empty at this point; software will write this TRB: do not keep it
+          t_valid_d = 1'b0;
           unique case (mode_q)
             M_START: begin
               c_deq_d = w_deq_q;
@@ -1089,6 +1094,8 @@ module kite_xfer #(
       enq_d = '0;
       ecyc_d = 1'b1;
     end
+    // a command or a software context write may come with rewritten TRBs (after the FSM: wins)
+    if (cmd_start_i || ctx_sw_write_i || st_q == S_CMD) t_valid_d = 1'b0;
     // nothing is written back into the contexts HCRESET is clearing
     if (hcr_q || hcreset_i) ctx_store_o = 1'b0;
     if (hcr_q && safe) begin
