@@ -167,15 +167,20 @@ module kite_txn #(
     end
   end
 
-  // timer compares: every one needs bits_q > 0, so none is true in a state's first cycle
-  wire bits_ge_ipg = !clr_q && (bits_q >= 8'(kite_usb_pkg::IPG_BITS));
-  wire bits_ge_txend = !clr_q && (bits_q >= 8'(TXEND_MAX_BITS));
-  wire bits_ge_sync = !clr_q && (bits_q >= 8'(RESP_SYNC_BITS));
-  // turnaround timeout: TIMEOUT_BITS and a half bit times (16.5) after the EOP seen on linestate;
-  // with the PHY's synchroniser and the result pipeline this is 16.5..17.5 bit times on the line
-  wire timeout_hit = !clr_q &&
-                     ((bits_q > 8'(kite_usb_pkg::TIMEOUT_BITS)) ||
-                      (bits_q == 8'(kite_usb_pkg::TIMEOUT_BITS) && pre_q >= {1'b0, pre_last[4:1]}));
+  // Timer compares, registered from the timer's next value (ge_q[i] is the compare of bits_q /
+  // pre_q now). Every one needs bits_q > 0, so none is true in a state's first cycle.
+  // Turnaround timeout: TIMEOUT_BITS and a half bit times (16.5) after the EOP seen on linestate;
+  // with the PHY's synchroniser and the result pipeline this is 16.5..17.5 bit times on the line.
+  logic [3:0] ge_q, ge_d;
+  assign ge_d[0] = (bits_d >= 8'(kite_usb_pkg::IPG_BITS));
+  assign ge_d[1] = (bits_d >= 8'(TXEND_MAX_BITS));
+  assign ge_d[2] = (bits_d >= 8'(RESP_SYNC_BITS));
+  assign ge_d[3] = (bits_d > 8'(kite_usb_pkg::TIMEOUT_BITS)) ||
+                   (bits_d == 8'(kite_usb_pkg::TIMEOUT_BITS) && pre_d >= {1'b0, pre_last[4:1]});
+  wire bits_ge_ipg = !clr_q && ge_q[0];
+  wire bits_ge_txend = !clr_q && ge_q[1];
+  wire bits_ge_sync = !clr_q && ge_q[2];
+  wire timeout_hit = !clr_q && ge_q[3];
 
   // ------------------------------------------------------------------ worst case
   wire [3:0]  tok_pid = (tok_q == kite_usb_pkg::TOKEN_SETUP) ? kite_usb_pkg::PID_SETUP :
@@ -422,6 +427,7 @@ module kite_txn #(
       pre_q <= '0;
       bits_q <= '0;
       clr_q <= 1'b1;
+      ge_q <= '0;
       avail_q <= '0;
       fit_q <= 1'b0;
       sofh_q <= '0;
@@ -449,6 +455,7 @@ module kite_txn #(
       pre_q <= pre_d;
       bits_q <= bits_d;
       clr_q <= (st_d != st_q);
+      ge_q <= ge_d;
       avail_q <= avail_d;
       fit_q <= fit_d;
       sofh_q <= {sofh_q[0], sof_i};
