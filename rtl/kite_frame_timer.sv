@@ -43,6 +43,8 @@ module kite_frame_timer #(
 
   logic [PW-1:0] pre_q, pre_d;
   logic [13:0]   left_q, left_d;              // bit times left after the current one
+  logic          zero_q;                      // left_q == 0 (registered: no compare on the
+                                              // decrement's carry chain)
   logic [10:0]   num_q, num_d;
   logic          sof_q, sof_d;
   logic          running_q, running_d;
@@ -63,7 +65,7 @@ module kite_frame_timer #(
       sof_d = 1'b1;
     end else if (pre_q == PRE_LAST) begin
       pre_d = '0;
-      if (left_q == 14'd0) begin
+      if (zero_q) begin
         left_d = fi_i;
         num_d = num_q + 11'd1;
         sof_d = 1'b1;
@@ -101,6 +103,7 @@ module kite_frame_timer #(
     if (rst) begin
       pre_q <= '0;
       left_q <= '0;
+      zero_q <= 1'b1;
       num_q <= '0;
       sof_q <= 1'b0;
       running_q <= 1'b0;
@@ -111,6 +114,7 @@ module kite_frame_timer #(
     end else begin
       pre_q <= pre_d;
       left_q <= left_d;
+      zero_q <= (left_d == 14'd0);
       num_q <= num_d;
       sof_q <= sof_d;
       running_q <= running_d;
