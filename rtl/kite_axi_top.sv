@@ -4,8 +4,8 @@
 // slave for the registers, a full AXI4 master for DMA, one level interrupt.
 //
 // kite_axil_regs (AXI4-Lite adapter) in front of kite_core, which holds the register file,
-// the host engine, the DMA self-test engine (both share the AXI4 master, IDs 0 self-test and
-// 1 host engine), the clock-domain crossings and the USB engine (usb_clk). The root ports leave
+// the host engine with its DMA port (the AXI4 master, ID 1; the DMA self-test runs through
+// it), the clock-domain crossings and the USB engine (usb_clk). The root ports leave
 // as UTMI+ bundles (an external ULPI/UTMI PHY, or kite_fs_phy instances next to this top).
 // kite_wb_top is the same core behind Wishbone.
 
@@ -18,13 +18,13 @@ module kite_axi_top #(
   parameter int unsigned AXIL_ADDR_WIDTH = 12, // AXI4-Lite slave address width: 12..64
   parameter int unsigned NUM_PORTS = 1,        // root hub ports, 1..15 (reported in CAP)
   parameter int unsigned MAX_BURST_BEATS = 16, // longest DMA burst: power of 2, 1..256
-  parameter int unsigned DMA_BUF_BYTES = 512,  // self-test realignment buffer, power of 2
+  parameter int unsigned DMA_BUF_BYTES = 512,  // self-test chunk buffer, power of 2, 16..2048
   parameter int unsigned NUM_CTX = 16,         // endpoint contexts, 1..64 (CAP_HOST.NUM_CTX)
   parameter int unsigned PKT_BUF_BYTES = 1024, // packet buffer, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000,   // usb_clk frequency
   parameter bit ONCHIP_PHY = 1'b0,             // CAP_HOST.ONCHIP_PHY (kite_fs_phy beside it)
-  parameter bit SELF_TEST = 1'b1               // DMA self-test engine present (CAP.DMA_TEST)
+  parameter bit SELF_TEST = 1'b1               // DMA self-test present (CAP.DMA_TEST)
 ) (
   input  wire                        clk,
   input  wire                        rst,   // synchronous, active high

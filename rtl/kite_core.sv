@@ -4,8 +4,9 @@
 // the AXI4 DMA master, the interrupt line and the UTMI bundles.
 //
 //   clk domain:     kite_regs (register file), kite_ctx_ram (endpoint contexts, scheduling
-//                   state), kite_xfer (host engine), kite_hdma (its DMA port), kite_intr
-//                   (moderation), kite_dma_test (self-test), kite_axi_arb (shares the master)
+//                   state), kite_xfer (host engine), kite_hdma (the DMA port, the only bus
+//                   master), kite_dma_op (self-test, an operation through kite_hdma),
+//                   kite_intr (moderation)
 //   usb_clk domain: kite_usb_engine (frames, transactions, ports)
 //   crossings:      transaction requests, OUT data, IN data + results: kite_cdc_fifo; levels:
 //                   kite_cdc_sync; pulses (port requests, SOF): kite_cdc_pulse
@@ -18,16 +19,16 @@
 module kite_core #(
   parameter int unsigned ADDR_WIDTH = 64,       // AXI4 master address width: 32 or 64
   parameter int unsigned DATA_WIDTH = 64,       // AXI4 master data width: 32, 64 or 128
-  parameter int unsigned ID_WIDTH = 4,          // AXI4 ID width, 1..16 (self-test 0, host 1)
+  parameter int unsigned ID_WIDTH = 4,          // AXI4 ID width, 1..16 (every access: ID 1)
   parameter int unsigned NUM_PORTS = 1,         // root ports, 1..15
   parameter int unsigned NUM_CTX = 16,          // endpoint contexts, 1..64
   parameter int unsigned MAX_BURST_BEATS = 16,  // longest DMA burst, power of 2, 1..256
-  parameter int unsigned DMA_BUF_BYTES = 512,   // self-test realignment buffer
+  parameter int unsigned DMA_BUF_BYTES = 512,   // self-test chunk buffer, power of 2, 16..2048
   parameter int unsigned PKT_BUF_BYTES = 1024,  // packet buffer / OUT FIFO, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000, // usb_clk frequency
   parameter bit ONCHIP_PHY = 1'b0,              // CAP_HOST.ONCHIP_PHY
-  parameter bit SELF_TEST = 1'b1                // DMA self-test engine present (CAP.DMA_TEST)
+  parameter bit SELF_TEST = 1'b1                // DMA self-test present (CAP.DMA_TEST)
 ) (
   input  wire                      clk,
   input  wire                      rst,
@@ -198,7 +199,17 @@ module kite_core #(
   );
 
   // ---------------------------------------------------------------- host engine
-  logic        hd_req_valid, hd_req_ready, hd_req_write, hd_done, hd_err, hd_rd_valid;
+  // DMA requests: hx_ host engine, st_ self-test, hd_ kite_hdma (see "DMA" below)
+  logic        hx_req_valid, hx_req_ready, hx_req_write, hx_done, hx_rd_valid;
+  logic [63:0] hx_req_addr;
+  logic [11:0] hx_req_len;
+  logic [7:0]  hx_wr_data;
+  logic        st_req_valid, st_req_ready, st_req_write, st_done, st_rd_valid;
+  logic [63:0] st_req_addr;
+  logic [11:0] st_req_len;
+  logic [7:0]  st_wr_data;
+  logic        hd_req_valid, hd_req_ready, hd_req_write, hd_done, hd_err, hd_err_dec;
+  logic        hd_rd_valid;
   logic [63:0] hd_req_addr;
   logic [11:0] hd_req_len, hd_rd_idx, hd_wr_idx, hd_wr_idx_next;
   logic [7:0]  hd_rd_data, hd_wr_data;
@@ -226,11 +237,11 @@ module kite_core #(
     .ctx_off_o(e_off_w), .ctx_zlp_o(e_zlp_w), .ctx_cin_o(e_cin_w),
     .ctx_clr_work_o(e_clr_work), .ctx_set_work_o(e_set_work), .ctx_skip_o(e_skip),
     .ready_async_i(ready_async), .ready_periodic_i(ready_periodic),
-    .dma_req_valid(hd_req_valid), .dma_req_ready(hd_req_ready), .dma_req_write(hd_req_write),
-    .dma_req_addr(hd_req_addr), .dma_req_len(hd_req_len), .dma_done(hd_done),
-    .dma_err(hd_err), .dma_rd_valid(hd_rd_valid), .dma_rd_data(hd_rd_data),
+    .dma_req_valid(hx_req_valid), .dma_req_ready(hx_req_ready), .dma_req_write(hx_req_write),
+    .dma_req_addr(hx_req_addr), .dma_req_len(hx_req_len), .dma_done(hx_done),
+    .dma_err(hd_err), .dma_rd_valid(hx_rd_valid), .dma_rd_data(hd_rd_data),
     .dma_rd_idx(hd_rd_idx), .dma_wr_idx(hd_wr_idx), .dma_wr_idx_next(hd_wr_idx_next),
-    .dma_wr_data(hd_wr_data),
+    .dma_wr_data(hx_wr_data),
     .treq_valid_o(treq_valid), .treq_ready_i(!treq_full), .treq_data_o(treq_data),
     .tout_valid_o(tout_valid), .tout_ready_i(!tout_full), .tout_data_o(tout_data),
     .tin_valid_i(!tin_empty), .tin_ready_o(tin_ready), .tin_data_i(tin_data)
@@ -246,17 +257,35 @@ module kite_core #(
     .set_o(event_irq)
   );
 
-  // ---------------------------------------------------------------- DMA: self-test + host
-  localparam int unsigned SB = DATA_WIDTH / 8;
-  logic [1:0]              a_awvalid, a_awready, a_wvalid, a_wready, a_wlast, a_bvalid, a_bready;
-  logic [1:0]              a_arvalid, a_arready, a_rvalid, a_rready, a_bresp, a_rresp;
-  logic [2*ADDR_WIDTH-1:0] a_awaddr, a_araddr;
-  logic [15:0]             a_awlen, a_arlen;
-  logic [5:0]              a_awsize, a_arsize;
-  logic [2*DATA_WIDTH-1:0] a_wdata;
-  logic [2*SB-1:0]         a_wstrb;
-  logic [DATA_WIDTH-1:0]   a_rdata;
-  logic                    a_rlast;
+  // ---------------------------------------------------------------- DMA: one port, two users
+  // kite_hdma is the only bus master. The host engine (hx_*) and the self-test (st_*) share it
+  // per request: a request is granted when kite_hdma is idle, round-robin when both wait, and
+  // its results go back to the requester it was granted to (own_q) until its done. A self-test
+  // request is one chunk, so a host request waits for at most one chunk.
+  logic        own_q, own_d;  // the request in flight (or the last one) is the self-test's
+  logic        pick;          // the self-test gets the port if kite_hdma accepts now
+
+  assign pick = st_req_valid && (!hx_req_valid || !own_q);
+  assign hd_req_valid = hx_req_valid || st_req_valid;
+  assign hd_req_write = pick ? st_req_write : hx_req_write;
+  assign hd_req_addr = pick ? st_req_addr : hx_req_addr;
+  assign hd_req_len = pick ? st_req_len : hx_req_len;
+  assign hx_req_ready = hd_req_ready && !pick;
+  assign st_req_ready = hd_req_ready && pick;
+  assign own_d = (hd_req_valid && hd_req_ready) ? pick : own_q;
+  assign hx_done = hd_done && !own_q;
+  assign st_done = hd_done && own_q;
+  assign hx_rd_valid = hd_rd_valid && !own_q;
+  assign st_rd_valid = hd_rd_valid && own_q;
+  assign hd_wr_data = own_q ? st_wr_data : hx_wr_data;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      own_q <= 1'b0;
+    end else begin
+      own_q <= own_d;
+    end
+  end
 
   kite_hdma #(
     .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .MAX_BURST_BEATS(MAX_BURST_BEATS)
@@ -264,102 +293,38 @@ module kite_core #(
     .clk(clk), .rst(rst),
     .req_valid(hd_req_valid), .req_ready(hd_req_ready), .req_write(hd_req_write),
     .req_addr(hd_req_addr), .req_len(hd_req_len), .done(hd_done), .err(hd_err),
+    .err_dec(hd_err_dec),
     .rd_valid(hd_rd_valid), .rd_data(hd_rd_data), .rd_idx(hd_rd_idx), .wr_idx(hd_wr_idx),
-    .wr_idx_next(hd_wr_idx_next),
-    .wr_data(hd_wr_data),
-    .m_awaddr(a_awaddr[ADDR_WIDTH +: ADDR_WIDTH]), .m_awlen(a_awlen[15:8]),
-    .m_awsize(a_awsize[5:3]), .m_awvalid(a_awvalid[1]), .m_awready(a_awready[1]),
-    .m_wdata(a_wdata[DATA_WIDTH +: DATA_WIDTH]), .m_wstrb(a_wstrb[SB +: SB]),
-    .m_wlast(a_wlast[1]), .m_wvalid(a_wvalid[1]), .m_wready(a_wready[1]),
-    .m_bresp(a_bresp), .m_bvalid(a_bvalid[1]), .m_bready(a_bready[1]),
-    .m_araddr(a_araddr[ADDR_WIDTH +: ADDR_WIDTH]), .m_arlen(a_arlen[15:8]),
-    .m_arsize(a_arsize[5:3]), .m_arvalid(a_arvalid[1]), .m_arready(a_arready[1]),
-    .m_rdata(a_rdata), .m_rresp(a_rresp), .m_rlast(a_rlast), .m_rvalid(a_rvalid[1]),
-    .m_rready(a_rready[1])
+    .wr_idx_next(hd_wr_idx_next), .wr_data(hd_wr_data),
+    .m_awaddr(m_axi_awaddr), .m_awlen(m_axi_awlen), .m_awsize(m_axi_awsize),
+    .m_awvalid(m_axi_awvalid), .m_awready(m_axi_awready),
+    .m_wdata(m_axi_wdata), .m_wstrb(m_axi_wstrb), .m_wlast(m_axi_wlast),
+    .m_wvalid(m_axi_wvalid), .m_wready(m_axi_wready),
+    .m_bresp(m_axi_bresp), .m_bvalid(m_axi_bvalid), .m_bready(m_axi_bready),
+    .m_araddr(m_axi_araddr), .m_arlen(m_axi_arlen), .m_arsize(m_axi_arsize),
+    .m_arvalid(m_axi_arvalid), .m_arready(m_axi_arready),
+    .m_rdata(m_axi_rdata), .m_rresp(m_axi_rresp), .m_rlast(m_axi_rlast),
+    .m_rvalid(m_axi_rvalid), .m_rready(m_axi_rready)
   );
+  // one master with one burst in flight: every access carries the host engine's ID
+  assign m_axi_awid = ID_WIDTH'(1);
+  assign m_axi_arid = ID_WIDTH'(1);
 
   if (SELF_TEST) begin : g_self_test
-    // self-test engine: its burst/lock/cache/prot/IDs are fixed and not forwarded
-    logic [ID_WIDTH-1:0] dt_awid, dt_arid;
-    logic [1:0] dt_awburst, dt_arburst;
-    logic dt_awlock, dt_arlock;
-    logic [3:0] dt_awcache, dt_arcache;
-    logic [2:0] dt_awprot, dt_arprot;
-
-    kite_dma_test #(
-      .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
-      .MAX_BURST_BEATS(MAX_BURST_BEATS), .BUF_BYTES(DMA_BUF_BYTES)
-    ) u_dma_test (
+    kite_dma_op #(.ADDR_WIDTH(ADDR_WIDTH), .BUF_BYTES(DMA_BUF_BYTES)) u_dma_op (
       .clk(clk), .rst(rst),
       .start_i(dt_start), .op_i(dt_op), .src_i(dt_src), .dst_i(dt_dst), .len_i(dt_len),
       .seed_i(dt_seed), .step_i(dt_step), .busy_o(dt_busy), .done_o(dt_done),
       .error_o(dt_error), .err_code_o(dt_err_code), .crc_o(dt_crc),
       .done_bytes_o(dt_done_bytes), .cycles_o(dt_cycles), .done_evt_o(dt_done_evt),
       .error_evt_o(dt_error_evt),
-      .m_axi_awid(dt_awid), .m_axi_awaddr(a_awaddr[0 +: ADDR_WIDTH]), .m_axi_awlen(a_awlen[7:0]),
-      .m_axi_awsize(a_awsize[2:0]), .m_axi_awburst(dt_awburst), .m_axi_awlock(dt_awlock),
-      .m_axi_awcache(dt_awcache), .m_axi_awprot(dt_awprot), .m_axi_awvalid(a_awvalid[0]),
-      .m_axi_awready(a_awready[0]), .m_axi_wdata(a_wdata[0 +: DATA_WIDTH]),
-      .m_axi_wstrb(a_wstrb[0 +: SB]), .m_axi_wlast(a_wlast[0]), .m_axi_wvalid(a_wvalid[0]),
-      .m_axi_wready(a_wready[0]), .m_axi_bid('0), .m_axi_bresp(a_bresp),
-      .m_axi_bvalid(a_bvalid[0]), .m_axi_bready(a_bready[0]),
-      .m_axi_arid(dt_arid), .m_axi_araddr(a_araddr[0 +: ADDR_WIDTH]),
-      .m_axi_arlen(a_arlen[7:0]), .m_axi_arsize(a_arsize[2:0]), .m_axi_arburst(dt_arburst),
-      .m_axi_arlock(dt_arlock), .m_axi_arcache(dt_arcache), .m_axi_arprot(dt_arprot),
-      .m_axi_arvalid(a_arvalid[0]), .m_axi_arready(a_arready[0]), .m_axi_rid('0),
-      .m_axi_rdata(a_rdata), .m_axi_rresp(a_rresp), .m_axi_rlast(a_rlast),
-      .m_axi_rvalid(a_rvalid[0]), .m_axi_rready(a_rready[0])
+      .dma_req_valid(st_req_valid), .dma_req_ready(st_req_ready),
+      .dma_req_write(st_req_write), .dma_req_addr(st_req_addr), .dma_req_len(st_req_len),
+      .dma_done(st_done), .dma_err(hd_err), .dma_err_dec(hd_err_dec),
+      .dma_rd_valid(st_rd_valid), .dma_rd_data(hd_rd_data), .dma_rd_idx(hd_rd_idx),
+      .dma_wr_idx(hd_wr_idx), .dma_wr_idx_next(hd_wr_idx_next), .dma_wr_data(st_wr_data)
     );
-
-    kite_axi_arb #(.ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH)) u_arb (
-      .clk(clk), .rst(rst),
-      .s_awvalid(a_awvalid), .s_awready(a_awready), .s_awaddr(a_awaddr), .s_awlen(a_awlen),
-      .s_awsize(a_awsize), .s_wvalid(a_wvalid), .s_wready(a_wready), .s_wdata(a_wdata),
-      .s_wstrb(a_wstrb), .s_wlast(a_wlast), .s_bvalid(a_bvalid), .s_bready(a_bready),
-      .s_bresp(a_bresp), .s_arvalid(a_arvalid), .s_arready(a_arready), .s_araddr(a_araddr),
-      .s_arlen(a_arlen), .s_arsize(a_arsize), .s_rvalid(a_rvalid), .s_rready(a_rready),
-      .s_rdata(a_rdata), .s_rresp(a_rresp), .s_rlast(a_rlast),
-      .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
-      .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
-      .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
-      .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
-      .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
-      .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
-      .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
-      .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
-      .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
-    );
-    // fixed AXI attributes of the self-test engine: not forwarded
-    logic unused_st;
-    assign unused_st = ^{dt_awid, dt_arid, dt_awburst, dt_arburst, dt_awlock, dt_arlock,
-                         dt_awcache, dt_arcache, dt_awprot, dt_arprot};
   end else begin : g_no_self_test
-    // the host engine alone drives the master (ID 1, as through the arbiter)
-    assign m_axi_awid = ID_WIDTH'(1);
-    assign m_axi_arid = ID_WIDTH'(1);
-    assign m_axi_awaddr = a_awaddr[ADDR_WIDTH +: ADDR_WIDTH];
-    assign m_axi_awlen = a_awlen[15:8];
-    assign m_axi_awsize = a_awsize[5:3];
-    assign m_axi_awvalid = a_awvalid[1];
-    assign m_axi_wdata = a_wdata[DATA_WIDTH +: DATA_WIDTH];
-    assign m_axi_wstrb = a_wstrb[SB +: SB];
-    assign m_axi_wlast = a_wlast[1];
-    assign m_axi_wvalid = a_wvalid[1];
-    assign m_axi_bready = a_bready[1];
-    assign m_axi_araddr = a_araddr[ADDR_WIDTH +: ADDR_WIDTH];
-    assign m_axi_arlen = a_arlen[15:8];
-    assign m_axi_arsize = a_arsize[5:3];
-    assign m_axi_arvalid = a_arvalid[1];
-    assign m_axi_rready = a_rready[1];
-    assign a_awready = {m_axi_awready, 1'b0};
-    assign a_wready = {m_axi_wready, 1'b0};
-    assign a_bvalid = {m_axi_bvalid, 1'b0};
-    assign a_bresp = m_axi_bresp;
-    assign a_arready = {m_axi_arready, 1'b0};
-    assign a_rvalid = {m_axi_rvalid, 1'b0};
-    assign a_rdata = m_axi_rdata;
-    assign a_rresp = m_axi_rresp;
-    assign a_rlast = m_axi_rlast;
     // the self-test registers read as idle; START does nothing (CAP.DMA_TEST = 0)
     assign dt_busy = 1'b0;
     assign dt_done = 1'b0;
@@ -370,27 +335,14 @@ module kite_core #(
     assign dt_cycles = '0;
     assign dt_done_evt = 1'b0;
     assign dt_error_evt = 1'b0;
-    assign a_awaddr[0 +: ADDR_WIDTH] = '0;
-    assign a_araddr[0 +: ADDR_WIDTH] = '0;
-    assign a_awlen[7:0] = '0;
-    assign a_arlen[7:0] = '0;
-    assign a_awsize[2:0] = '0;
-    assign a_arsize[2:0] = '0;
-    assign a_awvalid[0] = 1'b0;
-    assign a_arvalid[0] = 1'b0;
-    assign a_wvalid[0] = 1'b0;
-    assign a_wlast[0] = 1'b0;
-    assign a_wdata[0 +: DATA_WIDTH] = '0;
-    assign a_wstrb[0 +: SB] = '0;
-    assign a_bready[0] = 1'b0;
-    assign a_rready[0] = 1'b0;
+    assign st_req_valid = 1'b0;
+    assign st_req_write = 1'b0;
+    assign st_req_addr = '0;
+    assign st_req_len = '0;
+    assign st_wr_data = '0;
     logic unused_st;
     assign unused_st = ^{dt_start, dt_op, dt_src, dt_dst, dt_len, dt_seed, dt_step,
-                         a_awready[0], a_wready[0], a_bvalid[0], a_arready[0], a_rvalid[0],
-                         a_awaddr[0 +: ADDR_WIDTH], a_araddr[0 +: ADDR_WIDTH], a_awlen[7:0],
-                         a_arlen[7:0], a_awsize[2:0], a_arsize[2:0], a_awvalid[0],
-                         a_arvalid[0], a_wvalid[0], a_wlast[0], a_wdata[0 +: DATA_WIDTH],
-                         a_wstrb[0 +: SB], a_bready[0], a_rready[0]};
+                         st_req_ready, st_done, st_rd_valid, hd_err_dec};
   end
 
   assign busy = dt_busy | xfer_busy | run;
@@ -565,7 +517,7 @@ module kite_core #(
     .utmi_opmode(utmi_opmode), .utmi_line_ctrl(utmi_line_ctrl)
   );
 
-  // unused: fixed AXI attributes of the self-test engine, the engine's frame-time information,
+  // unused: the engine's frame-time information,
   // FIFO counts that nobody needs, the periodic interval (the countdown is in kite_ctx_ram)
   logic unused_ok;
   assign unused_ok = ^{u_bits_left,

@@ -11,7 +11,7 @@
 // any alignment of address and buffer free.
 //
 // An error response (SLVERR/DECERR) is remembered; the burst is completed on the bus and the
-// request then ends with done + err. An address with bits at or above ADDR_WIDTH set ends the
+// request then ends with done + err (err_dec: the first error response was DECERR). An address with bits at or above ADDR_WIDTH set ends the
 // request with err and no bus traffic.
 
 `default_nettype none
@@ -31,6 +31,7 @@ module kite_hdma #(
   input  wire  [11:0]              req_len,     // 1..2048 bytes (0 completes at once)
   output logic                     done,        // one-cycle pulse at the end of a request
   output logic                     err,         // with done: an error response or a bad address
+  output logic                     err_dec,     // with err: the first error response was DECERR
 
   output logic                     rd_valid,
   output logic [7:0]               rd_data,
@@ -93,6 +94,7 @@ module kite_hdma #(
   logic [WL:0]  lane_q, lane_d;      // current byte lane within the beat
   logic [11:0]  idx_q, idx_d;        // stream index
   logic         err_q, err_d;
+  logic         dec_q, dec_d;        // the first error response was DECERR
   logic         have_q, have_d;      // R beat held / W beat assembled
   logic [DATA_WIDTH-1:0] beat_data_q, beat_data_d;
   logic [1:0]   beat_resp_q, beat_resp_d;
@@ -138,6 +140,7 @@ module kite_hdma #(
     lane_d = lane_q;
     idx_d = idx_q;
     err_d = err_q;
+    dec_d = dec_q;
     have_d = have_q;
     beat_data_d = beat_data_q;
     beat_resp_d = beat_resp_q;
@@ -146,6 +149,7 @@ module kite_hdma #(
     burst_off_d = burst_off_q;
     done = 1'b0;
     err = 1'b0;
+    err_dec = dec_q;
     rd_valid = 1'b0;
     rd_data = beat_data_q[8*lane_q[WL-1:0] +: 8];
     rd_idx = idx_q;
@@ -161,6 +165,7 @@ module kite_hdma #(
           rem_d = 13'(req_len);
           idx_d = '0;
           err_d = bad_addr;
+          dec_d = 1'b0;
           st_d = (bad_addr || req_len == 0) ? S_END : S_PLAN;
         end
       end
@@ -183,6 +188,7 @@ module kite_hdma #(
             beat_last_d = m_rlast;
             lane_d = lane_lo;
             if (m_rresp[1]) err_d = 1'b1;
+            if (m_rresp[1] && !err_q) dec_d = m_rresp[0];
           end
         end else begin
           // stream the lanes of this beat that belong to the request
@@ -229,7 +235,10 @@ module kite_hdma #(
         end
       end
       S_B: if (m_bvalid) begin
-        if (m_bresp[1]) err_d = 1'b1;
+        if (m_bresp[1]) begin
+          err_d = 1'b1;
+          dec_d = m_bresp[0];
+        end
         addr_d = addr_q + 64'(chunk_q);
         rem_d = rem_q - chunk_q;
         st_d = (m_bresp[1] || err_q || rem_q == chunk_q) ? S_END : S_PLAN;
@@ -241,7 +250,8 @@ module kite_hdma #(
       end
       default: st_d = S_IDLE;
     endcase
-    wr_idx_next = idx_d;   // after the FSM: the index it moves to
+    // after the case: the index as the case left it (assigned earlier, it was always idx_q)
+    wr_idx_next = idx_d;
   end
 
   always_comb begin
@@ -272,6 +282,7 @@ module kite_hdma #(
       lane_q <= '0;
       idx_q <= '0;
       err_q <= 1'b0;
+      dec_q <= 1'b0;
       have_q <= 1'b0;
       beat_data_q <= '0;
       beat_resp_q <= '0;
@@ -289,6 +300,7 @@ module kite_hdma #(
       lane_q <= lane_d;
       idx_q <= idx_d;
       err_q <= err_d;
+      dec_q <= dec_d;
       have_q <= have_d;
       beat_data_q <= beat_data_d;
       beat_resp_q <= beat_resp_d;
@@ -298,9 +310,9 @@ module kite_hdma #(
     end
   end
 
-  // BRESP/RRESP bit 0 tells EXOKAY from OKAY and SLVERR from DECERR: both errors are equal here
+  // the error kind is taken when the response arrives (err_dec); the held copy is not needed
   logic unused_ok;
-  assign unused_ok = ^{m_bresp[0], beat_resp_q, burst_off_q};
+  assign unused_ok = ^{beat_resp_q, burst_off_q};
 
 endmodule : kite_hdma
 

@@ -23,12 +23,12 @@ module kite_wb_top #(
   parameter int unsigned NUM_PORTS = 1,         // root ports, 1..15
   parameter int unsigned NUM_CTX = 16,          // endpoint contexts, 1..64
   parameter int unsigned MAX_BURST_BEATS = 16,  // longest internal burst, power of 2, 1..256
-  parameter int unsigned DMA_BUF_BYTES = 512,   // self-test realignment buffer
+  parameter int unsigned DMA_BUF_BYTES = 512,   // self-test chunk buffer, power of 2, 16..2048
   parameter int unsigned PKT_BUF_BYTES = 1024,  // packet buffer, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000, // usb_clk frequency
   parameter bit ONCHIP_PHY = 1'b0,              // CAP_HOST.ONCHIP_PHY
-  parameter bit SELF_TEST = 1'b1                // DMA self-test engine present (CAP.DMA_TEST)
+  parameter bit SELF_TEST = 1'b1                // DMA self-test present (CAP.DMA_TEST)
 ) (
   input  wire                      clk,
   input  wire                      rst,

@@ -21,8 +21,8 @@ VERILATOR_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/
 
 RTL_PKG := $(RTL_DIR)/kite_regs_pkg.sv
 # bus-clock side of the controller (the USB engine comes from rtl/usb.mk: $(USB_RTL_SRCS))
-RTL_MODULES := kite_cdc_sync kite_cdc_pulse kite_cdc_fifo kite_axi_arb kite_hdma kite_intr \
-	kite_ctx_ram kite_regs kite_axil_regs kite_xfer kite_dma_test kite_core kite_axi_top \
+RTL_MODULES := kite_cdc_sync kite_cdc_pulse kite_cdc_fifo kite_hdma kite_intr \
+	kite_ctx_ram kite_regs kite_axil_regs kite_xfer kite_dma_op kite_core kite_axi_top \
 	kite_wb_top
 RTL_SRCS := $(RTL_PKG) $(addprefix $(RTL_DIR)/,$(addsuffix .sv,$(RTL_MODULES)))
 # Test stand-ins for kite_usb_engine / kite_fs_phy with a private scripted protocol: only for
@@ -113,7 +113,7 @@ $(eval $(call kite_model_rules,$(BUILD)/model-minimal,$(addprefix -G,$(KITE_CONF
 # test variants: narrow bus and 32-bit addresses; wide bus with the longest bursts
 RTL_VARIANTS := d32 d128
 RTL_VARIANT_G_d32 := -GADDR_WIDTH=32 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8 -GDMA_BUF_BYTES=256
-RTL_VARIANT_G_d128 := -GADDR_WIDTH=64 -GDATA_WIDTH=128 -GMAX_BURST_BEATS=256 -GDMA_BUF_BYTES=4096
+RTL_VARIANT_G_d128 := -GADDR_WIDTH=64 -GDATA_WIDTH=128 -GMAX_BURST_BEATS=256 -GDMA_BUF_BYTES=2048
 $(foreach v,$(RTL_VARIANTS),$(eval $(call kite_model_rules,$(RTL_BUILD)/$(v),$(RTL_VARIANT_G_$(v)),-O1)))
 # host-engine tests: the scripted stub engine, two ports, 32-bit data bus (more realignment),
 # 8 contexts; and one with the default 64-bit bus and 4 ports
