@@ -14,10 +14,12 @@
 //      software may not change until the dequeue pointer has passed it, and a hit needs the
 //      cycle bit to match again (a later lap of the ring refetches); commands and software
 //      context writes drop it (a driver rewrites TRBs only after stopping the context).
-//   3. OUT/SETUP: the packet (up to MPS bytes) is gathered from the TD's TRBs into the packet
-//      buffer (byte-granular DMA, any TRB size or alignment; the walk crosses TRB boundaries
-//      and stops at the end of the TD or at a control STATUS stage), pushed into the OUT FIFO,
-//      then the request is sent. IN: the request is sent and the bytes received go into the
+//   3. OUT/SETUP: the packet (up to MPS bytes) is gathered from the TD's TRBs straight into
+//      the OUT FIFO as the DMA reads it (byte-granular DMA, any TRB size or alignment; the walk
+//      crosses TRB boundaries and stops at the end of the TD or at a control STATUS stage),
+//      then the request is sent; a packet whose gathering fails halfway (a bus or TRB error,
+//      HCRESET) is taken back out of the FIFO by a request the engine never starts (port 15:
+//      it drains the bytes and answers NOT_STARTED, which the drain consumes). IN: the request is sent and the bytes received go into the
 //      packet buffer.
 //   4. On ACK the packet is committed: the walk runs again from the packet's start, writes IN
 //      data to memory, advances the dequeue pointer past completed TRBs, writes a SUCCESS event
@@ -171,7 +173,7 @@ module kite_xfer #(
   localparam logic [1:0] TOK_SETUP = 2'd0, TOK_OUT = 2'd1, TOK_IN = 2'd2;
 
   typedef enum logic [5:0] {
-    S_IDLE, S_DRAIN, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
+    S_IDLE, S_DRAIN, S_DISCARD, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
     S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
     S_WAIT_RES, S_RESULT, S_COMMIT, S_COMMIT_WR, S_COMPLETE, S_ADVANCE, S_SKIP, S_PKT_DONE,
     S_TEND, S_HALT, S_EVT, S_EVT_WAIT, S_HOSTERR
@@ -221,6 +223,8 @@ module kite_xfer #(
   logic [23:0] cur_res_q, cur_res_d;   // residual of the TRB at the packet start
   logic        outstanding_q, outstanding_d;
   logic        drain_q, drain_d;
+  logic [11:0] opush_q, opush_d;       // bytes of the packet being gathered already in the OUT FIFO
+  logic [11:0] discard_q, discard_d;   // bytes of an abandoned packet to take back out
   logic        frame_wait_q, frame_wait_d;
   logic        tend_work_q, tend_work_d;
   logic [5:0]  last_q, last_d;         // last async context served
@@ -348,7 +352,8 @@ module kite_xfer #(
 
   logic safe;   // no DMA request or OUT push in progress: HCRESET may abort here
   assign safe = !(st_q == S_WFETCH_WAIT || st_q == S_BUILD_RD || st_q == S_COMMIT_WR ||
-                  st_q == S_EVT_WAIT || st_q == S_PUSH_OUT || st_q == S_PUSH_REQ);
+                  st_q == S_EVT_WAIT || st_q == S_PUSH_OUT || st_q == S_PUSH_REQ ||
+                  st_q == S_DISCARD);
 
   logic [11:0] take_now;
   always_comb begin
@@ -396,6 +401,8 @@ module kite_xfer #(
     cur_res_d = cur_res_q;
     outstanding_d = outstanding_q;
     drain_d = drain_q;
+    opush_d = opush_q;
+    discard_d = discard_q;
     frame_wait_d = frame_wait_q & ~sof_i;
     tend_work_d = tend_work_q;
     last_d = last_q;
@@ -431,7 +438,8 @@ module kite_xfer #(
     dma_wr_data = pb_rdata_q;
     treq_valid_o = 1'b0;
     tout_valid_o = 1'b0;
-    tout_data_o = tsetup_q ? t_q[8*push_q[2:0] +: 8] : pb_rdata_q;
+    // gathered bytes as the DMA reads them; a SETUP packet from the TRB (immediate data)
+    tout_data_o = (st_q == S_BUILD_RD) ? dma_rd_data : t_q[8*push_q[2:0] +: 8];
     tin_ready_o = 1'b0;
     evt_irq_o = 1'b0;
     host_error_o = 1'b0;
@@ -445,6 +453,8 @@ module kite_xfer #(
       S_IDLE: begin
         if (drain_q) begin
           st_d = S_DRAIN;
+        end else if (discard_q != 0) begin
+          st_d = S_DISCARD;
         end else if (cmd_busy_q) begin
           cur_d = cmd_ctx_i;
           ret_d = S_CMD;
@@ -463,6 +473,14 @@ module kite_xfer #(
           if (!pick_periodic) last_d = pick;
           ret_d = S_TSTART;
           st_d = S_LOAD;
+        end
+      end
+      S_DISCARD: begin
+        treq_valid_o = 1'b1;
+        if (treq_ready_i) begin
+          discard_d = '0;
+          drain_d = 1'b1;   // its NOT_STARTED result
+          st_d = S_IDLE;
         end
       end
       S_DRAIN: begin
@@ -638,7 +656,7 @@ module kite_xfer #(
             end
             M_BUILD: begin
               plen_d = bufi_q;
-              push_d = '0;
+              push_d = bufi_q;   // already in the OUT FIFO
               st_d = S_PUSH_OUT;
             end
             M_COMMIT: begin
@@ -776,12 +794,12 @@ module kite_xfer #(
       S_BUILD: begin
         if (cf_ctrl && walked_q && t_type == T_STATUS) begin
           plen_d = bufi_q;
-          push_d = '0;
+          push_d = bufi_q;   // already in the OUT FIFO
           st_d = S_PUSH_OUT;
         end else if (avail == 0) begin
           if (!t_ch) begin
             plen_d = bufi_q;
-            push_d = '0;
+            push_d = bufi_q;   // already in the OUT FIFO
             st_d = S_PUSH_OUT;
           end else begin
             w_deq_d = w_deq_q + 60'd1;
@@ -791,7 +809,7 @@ module kite_xfer #(
           end
         end else if (rem_q == 0) begin
           plen_d = bufi_q;
-          push_d = '0;
+          push_d = bufi_q;   // already in the OUT FIFO
           st_d = S_PUSH_OUT;
         end else begin
           dma_req_valid = 1'b1;
@@ -800,7 +818,10 @@ module kite_xfer #(
         end
       end
       S_BUILD_RD: begin
-        pb_we = dma_rd_valid;
+        // straight into the OUT FIFO (empty: the previous packet's request has been answered,
+        // and it holds PKT_BUF_BYTES, at least one packet)
+        tout_valid_o = dma_rd_valid;
+        if (dma_rd_valid) opush_d = opush_q + 12'd1;
         if (dma_done) begin
           if (dma_err) begin
             hcode_d = C_BUSERR;
@@ -828,6 +849,7 @@ module kite_xfer #(
       S_PUSH_REQ: begin
         treq_valid_o = 1'b1;
         if (treq_ready_i) begin
+          opush_d = '0;   // the request owns them now
           outstanding_d = 1'b1;
           plen_d = (tok_q == TOK_IN) ? 12'd0 : plen_q;
           st_d = S_WAIT_RES;
@@ -1043,6 +1065,9 @@ module kite_xfer #(
         end
       end
       S_HALT: begin
+        // a packet gathered halfway goes back out of the OUT FIFO
+        discard_d = discard_q + opush_q;
+        opush_d = '0;
         c_state_d = ST_HALT;
         tend_work_d = 1'b0;
         ev_d = '0;
@@ -1108,12 +1133,14 @@ module kite_xfer #(
       t_valid_d = 1'b0;
       drain_d = drain_q | outstanding_q;
       outstanding_d = 1'b0;
+      discard_d = discard_q + opush_q;
+      opush_d = '0;
     end
   end
 
-  // packet buffer read address: the OUT push reads push_d, a memory write the byte the DMA port
-  // takes next (the data is there one cycle later, when push_q / dma_wr_idx reach it)
-  assign pb_raddr = (st_d == S_PUSH_OUT) ? PBW'(push_d) : PBW'(bufi_d + dma_wr_idx_next);
+  // packet buffer (IN packets) read address: the byte the DMA port takes next (the data is
+  // there one cycle later, when dma_wr_idx reaches it)
+  assign pb_raddr = PBW'(bufi_d + dma_wr_idx_next);
 
   // ---------------------------------------------------------------- outputs
   assign ctx_idx_o = cur_q;
@@ -1129,8 +1156,20 @@ module kite_xfer #(
   assign cmd_busy_o = cmd_busy_q;
   assign halted_o = (!run_i && st_q == S_IDLE) || st_q == S_HOSTERR;
   assign busy_o = (st_q != S_IDLE && st_q != S_HOSTERR) || cmd_busy_q || drain_q;
-  assign treq_data_o = {tiso_q ? 1'b1 : cf_periodic, cf_mps_or_len, tiso_q, tdata1_q, cf_ls,
+  // S_DISCARD: an OUT request on port 15, which no controller has (NUM_PORTS <= 15): the
+  // engine drains its bytes without sending them
+  assign treq_data_o = (st_q == S_DISCARD) ?
+                       {1'b0, 11'(discard_q), 3'b000, 4'hf, 4'd0, 7'd0, TOK_OUT} :
+                       {tiso_q ? 1'b1 : cf_periodic, cf_mps_or_len, tiso_q, tdata1_q, cf_ls,
                         cf_port, tsetup_q ? 4'd0 : cf_ep, cf_addr, tok_q};
+
+`ifndef SYNTHESIS
+  // gathered bytes go straight into the OUT FIFO, which always has room for a whole packet
+  always_ff @(posedge clk) begin
+    if (!rst && st_q == S_BUILD_RD && dma_rd_valid)
+      assert (tout_ready_i) else $error("kite_xfer: OUT FIFO full while gathering");
+  end
+`endif
 
 `ifdef KITE_XFER_DEBUG
   always_ff @(posedge clk) begin
@@ -1181,6 +1220,8 @@ module kite_xfer #(
       cur_res_q <= '0;
       outstanding_q <= 1'b0;
       drain_q <= 1'b0;
+      opush_q <= '0;
+      discard_q <= '0;
       frame_wait_q <= 1'b0;
       tend_work_q <= 1'b0;
       last_q <= '0;
@@ -1235,6 +1276,8 @@ module kite_xfer #(
       cur_res_q <= cur_res_d;
       outstanding_q <= outstanding_d;
       drain_q <= drain_d;
+      opush_q <= opush_d;
+      discard_q <= discard_d;
       frame_wait_q <= frame_wait_d;
       tend_work_q <= tend_work_d;
       last_q <= last_d;

@@ -736,6 +736,60 @@ static void t_in_slow_bus(void)
 
 /* ------------------------------------------------------------------ main */
 
+/* An OUT packet whose gathering fails halfway (its second TRB points at memory that answers
+ * reads with an error): BUS_ERROR, and the bytes gathered before the error never reach the
+ * device; the next packet after RESET_EP/SET_DEQ arrives intact (gadget zero checks the
+ * pattern of every OUT packet). */
+static void t_out_gather_error(void)
+{
+	const char *name = tname("out-gather-error");
+	struct usbdev_gzero_opts o = { .pattern = 1 };
+	struct usbdev_gzero_stats gs0, gs1;
+	struct st_ring r;
+	struct st_evt ev;
+	struct env e;
+	bool ok = true;
+
+	if (env_up(&e, name, &o, 3))
+		return env_down(&e, name, false);
+	uint64_t seg[2] = { st_alloc(&e.t, 40, 1, false, false), st_alloc(&e.t, 64, 64, false, false) };
+	uint64_t good = st_alloc(&e.t, 64, 1, false, false);
+	uint32_t len[2] = { 40, 24 }, l64 = 64;
+	uint8_t *p = st_ptr(&e.t, seg[0]), *g = st_ptr(&e.t, good);
+
+	for (unsigned int i = 0; i < 64; i++) {
+		if (i < 40)
+			p[i] = usbdev_gzero_pattern_byte(1, i, 64);
+		g[i] = usbdev_gzero_pattern_byte(1, i, 64);
+	}
+	st_fault_range(&e.t, seg[1], seg[1] + 64, true, false);
+	usbdev_gzero_get_stats(e.dev, &gs0);
+	if (xfer(&e, CTX_BULK_OUT, &e.out, seg, len, 2, 0, &ev) || ev.code != KITE_EVT_CODE_BUS_ERROR) {
+		st_fail(name, "OUT gathered from an erroring TRB: code %u (want BUS_ERROR) %s", ev.code,
+			e.t.why);
+		ok = false;
+	}
+	st_fault_clear(&e.t);
+	st_ring_init(&e.t, &r, 16, false);
+	if (ok && (st_command(&e.t, KITE_CMD_OP_RESET_EP, CTX_BULK_OUT, 0) != KITE_EVT_CODE_SUCCESS ||
+		   st_command(&e.t, KITE_CMD_OP_SET_DEQ, CTX_BULK_OUT, r.base | 1) != KITE_EVT_CODE_SUCCESS)) {
+		st_fail(name, "RESET_EP/SET_DEQ: %s", e.t.why);
+		ok = false;
+	}
+	if (ok && (xfer(&e, CTX_BULK_OUT, &r, &good, &l64, 1, 0, &ev) || ev.code != KITE_EVT_CODE_SUCCESS)) {
+		st_fail(name, "OUT after the gather error: code %u %s", ev.code, e.t.why);
+		ok = false;
+	}
+	usbdev_gzero_get_stats(e.dev, &gs1);
+	if (ok && (gs1.pattern_errors != gs0.pattern_errors || gs1.out_bytes - gs0.out_bytes != 64)) {
+		st_fail(name, "the device got %llu bytes with %llu pattern errors (want 64, 0)",
+			(unsigned long long)(gs1.out_bytes - gs0.out_bytes),
+			(unsigned long long)(gs1.pattern_errors - gs0.pattern_errors));
+		ok = false;
+	}
+	env_down(&e, name, ok);
+}
+
 /*
  * The interrupter's re-arm (docs/programming-model.md, Interrupter): an event that a handler
  * did not see because it landed after the handler's last look at the ring, but before the
@@ -807,6 +861,7 @@ static const struct test tests[] = {
 	{ "isoch", t_isoch, false },
 	{ "faults", t_faults, true },
 	{ "bus-errors", t_bus_errors, false },
+	{ "out-gather-error", t_out_gather_error, true },
 	{ "event-rearm", t_evt_rearm, false },
 	{ "in-slow-bus", t_in_slow_bus, false },
 };
