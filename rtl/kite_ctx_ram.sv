@@ -21,7 +21,9 @@
 //
 // Engine side: e_load copies context e_idx into the e_* outputs (they stay until the next
 // load), e_store writes the engine's fields back; both take a few cycles (e_ready is low
-// meanwhile) because software accesses have priority on the RAM ports. The state flip-flop
+// meanwhile) because software accesses have priority on the RAM ports. The engine keeps the
+// e_*_i fields unchanged until e_ready returns (its context copy, which it only reloads after
+// a load), so the store reads them as it goes instead of keeping a second copy. The state flip-flop
 // takes the stored state at once, so the scheduler never sees a stale one.
 //
 // Scheduling state: `work` (the ring may hold TRBs: set by a doorbell or RUNNING, cleared by
@@ -176,11 +178,8 @@ module kite_ctx_ram #(
   logic       e_rd, e_wr;
   logic [31:0] e_wdata;
 
-  // latched at e_store: what the sequencer writes
-  logic [63:4] s_deq_q;
-  logic        s_dcs_q, s_tog_q, s_zlp_q, s_cin_q, s_served_q;
-  logic [1:0]  s_err_q;
-  logic [23:0] s_tdb_q, s_off_q;
+  // latched at e_store: the last service (e_served_i is a pulse)
+  logic        s_served_q;
   logic [10:0] s_frame_q;
 
   // word 7 as loaded (last service)
@@ -193,13 +192,13 @@ module kite_ctx_ram #(
 
   always_comb begin
     unique case (word_q)
-      3'd2: e_wdata = {s_deq_q[31:4], 3'd0, s_dcs_q};
-      3'd3: e_wdata = ADDR_WIDTH > 32 ? s_deq_q[63:32] : 32'd0;
-      3'd4: e_wdata = (32'(s_err_q) << kite_regs_pkg::KITE_CTX_STATE_ERRCNT_LSB) |
-                      (32'(s_tog_q) << kite_regs_pkg::KITE_CTX_STATE_TOGGLE_LSB);
-      3'd5: e_wdata = {8'd0, s_tdb_q};
-      3'd6: e_wdata = {7'd0, s_zlp_q, s_off_q};
-      default: e_wdata = {19'd0, s_frame_q, s_served_q, s_cin_q};
+      3'd2: e_wdata = {e_deq_i[31:4], 3'd0, e_dcs_i};
+      3'd3: e_wdata = ADDR_WIDTH > 32 ? e_deq_i[63:32] : 32'd0;
+      3'd4: e_wdata = (32'(e_errcnt_i) << kite_regs_pkg::KITE_CTX_STATE_ERRCNT_LSB) |
+                      (32'(e_toggle_i) << kite_regs_pkg::KITE_CTX_STATE_TOGGLE_LSB);
+      3'd5: e_wdata = {8'd0, e_tdb_i};
+      3'd6: e_wdata = {7'd0, e_zlp_i, e_off_i};
+      default: e_wdata = {19'd0, s_frame_q, s_served_q, e_cin_i};
     endcase
   end
 
@@ -366,14 +365,6 @@ module kite_ctx_ram #(
       endcase
     end
     if (seq_q == Q_IDLE && e_store) begin
-      s_deq_q <= e_deq_i;
-      s_dcs_q <= e_dcs_i;
-      s_tog_q <= e_toggle_i;
-      s_err_q <= e_errcnt_i;
-      s_tdb_q <= e_tdb_i;
-      s_off_q <= e_off_i;
-      s_zlp_q <= e_zlp_i;
-      s_cin_q <= e_cin_i;
       // a served context records this frame; otherwise it keeps its last service
       s_served_q <= e_served_i | l_served_q;
       s_frame_q <= e_served_i ? frame_i : l_frame_q;
