@@ -377,6 +377,16 @@ module kite_regs #(
       op_d = '0;
       start_d = 1'b0;
     end
+    // 32-bit addresses: a _HI register keeps only whether it is nonzero (bit 0); that makes the
+    // address out of range for the DMA port (an error, as with any address at or above
+    // CAP.ADDR_WIDTH) instead of silently dropping bits, and no 32-bit register is built
+    if (CAP_ADDR_WIDTH <= 32) begin
+      src_hi_d = {31'd0, |src_hi_d};
+      dst_hi_d = {31'd0, |dst_hi_d};
+      ebase_hi_d = {31'd0, |ebase_hi_d};
+      edeq_hi_d = {31'd0, |edeq_hi_d};
+      carg_hi_d = {31'd0, |carg_hi_d};
+    end
   end
 
   always_ff @(posedge clk) begin
