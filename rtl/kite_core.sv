@@ -270,8 +270,10 @@ module kite_core #(
   assign hd_req_write = pick ? st_req_write : hx_req_write;
   assign hd_req_addr = pick ? st_req_addr : hx_req_addr;
   assign hd_req_len = pick ? st_req_len : hx_req_len;
-  assign hx_req_ready = hd_req_ready && !pick;
-  assign st_req_ready = hd_req_ready && pick;
+  // the readies do not look at their own requester's valid (no combinational loop through a
+  // requester that computes valid and reads ready in one block)
+  assign hx_req_ready = hd_req_ready && !(st_req_valid && !own_q);
+  assign st_req_ready = hd_req_ready && (!own_q || !hx_req_valid);
   assign own_d = (hd_req_valid && hd_req_ready) ? pick : own_q;
   assign hx_done = hd_done && !own_q;
   assign st_done = hd_done && own_q;

@@ -385,6 +385,17 @@ module kite_ctx_ram #(
   assign since = frame_i - l_frame_q;
   assign e_due = !l_served_q || since >= (e_interval == 8'd0 ? 11'd1 : 11'(e_interval));
 
+`ifndef SYNTHESIS
+  // the engine's contract: one load or store at a time, and only while ready
+  always_ff @(posedge clk) begin
+    if (!rst && !clear_i) begin
+      assert (!(e_load || e_store) || e_ready)
+        else $error("kite_ctx_ram: load/store while a load or store is in progress");
+      assert (!(e_load && e_store)) else $error("kite_ctx_ram: load and store together");
+    end
+  end
+`endif
+
 endmodule : kite_ctx_ram
 
 `default_nettype wire

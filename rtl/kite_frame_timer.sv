@@ -7,11 +7,16 @@
 // increments the 11-bit frame number (wrapping at 2048) and pulses sof_o for one cycle in the
 // same cycle in which the new number appears. The first cycle with run_i = 1 after a stop starts
 // a frame at once. While run_i is 0 the timer holds the frame number and reports no bits left.
-// A new FI takes effect at the end of the current frame (or at once when it is already past).
+// FI is sampled at each frame start: a new FI takes effect with the next frame (as OHCI's
+// FrameInterval does).
 //
-// bits_left_o: whole FS bit times left in the frame after the current one (FI - bit index).
+// bits_left_o: whole FS bit times left in the frame after the current one (FI - bit index),
+// straight from a down counter (a register: no subtraction between the timer and its users).
 // reserve_o: floor((FI + 1) / 10) bit times (computed as (FI+1)*6554 >> 16, exact for the
 // frame lengths in use), the last 10 % of the frame in which periodic transactions may not run.
+// It is computed from fi_i by a serial shift-add multiplier, one bit per cycle, refreshed every
+// 16 cycles: a multiplier array would be the longest path of the clock domain, and FI is a
+// register setting.
 
 `default_nettype none
 
@@ -34,64 +39,98 @@ module kite_frame_timer #(
 
   localparam int unsigned PW = $clog2(CLKS_PER_BIT);
   localparam logic [PW-1:0] PRE_LAST = PW'(CLKS_PER_BIT - 1);
+  localparam logic [13:0] RES_MUL = 14'd6554;
 
   logic [PW-1:0] pre_q, pre_d;
-  logic [13:0]   bit_q, bit_d;
+  logic [13:0]   left_q, left_d;              // bit times left after the current one
+  logic          zero_q;                      // left_q == 0 (registered: no compare on the
+                                              // decrement's carry chain)
   logic [10:0]   num_q, num_d;
   logic          sof_q, sof_d;
   logic          running_q, running_d;
 
   always_comb begin
     pre_d = pre_q;
-    bit_d = bit_q;
+    left_d = left_q;
     num_d = num_q;
     sof_d = 1'b0;
     running_d = run_i;
     if (!run_i) begin
       pre_d = '0;
-      bit_d = '0;
+      left_d = '0;
     end else if (!running_q) begin
       pre_d = '0;
-      bit_d = '0;
+      left_d = fi_i;
       num_d = num_q + 11'd1;
       sof_d = 1'b1;
     end else if (pre_q == PRE_LAST) begin
       pre_d = '0;
-      if (bit_q >= fi_i) begin
-        bit_d = '0;
+      if (zero_q) begin
+        left_d = fi_i;
         num_d = num_q + 11'd1;
         sof_d = 1'b1;
       end else begin
-        bit_d = bit_q + 14'd1;
+        left_d = left_q - 14'd1;
       end
     end else begin
       pre_d = pre_q + PW'(1);
     end
   end
 
-  always_ff @(posedge clk) begin
-    if (rst) begin
-      pre_q <= '0;
-      bit_q <= '0;
-      num_q <= '0;
-      sof_q <= 1'b0;
-      running_q <= 1'b0;
-    end else begin
-      pre_q <= pre_d;
-      bit_q <= bit_d;
-      num_q <= num_d;
-      sof_q <= sof_d;
-      running_q <= running_d;
+  // reserve: (FI + 1) * RES_MUL >> 16, LSB-first shift-add. After step i, acc holds
+  // floor(x[i:0] * RES_MUL / 2^(i+1)) (< RES_MUL); after the 15th, floor(x * RES_MUL / 2^15).
+  logic [3:0]  mstep_q, mstep_d;              // 0: load x, 1..15: one multiplier bit each
+  logic [14:0] mx_q, mx_d;                    // x = FI + 1, shifted right one bit per step
+  logic [12:0] macc_q, macc_d;
+  logic [13:0] res_q, res_d;
+  logic [13:0] msum;
+
+  always_comb begin
+    mstep_d = mstep_q + 4'd1;
+    mx_d = mx_q >> 1;
+    msum = {1'b0, macc_q} + (mx_q[0] ? RES_MUL : 14'd0);
+    macc_d = msum[13:1];
+    res_d = res_q;
+    if (mstep_q == 4'd0) begin
+      mx_d = {1'b0, fi_i} + 15'd1;
+      macc_d = '0;
+    end else if (mstep_q == 4'd15) begin
+      res_d = {2'b00, msum[13:2]};
     end
   end
 
-  logic [29:0] reserve_prod;
-  assign reserve_prod = ({16'd0, fi_i} + 30'd1) * 30'd6554;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      pre_q <= '0;
+      left_q <= '0;
+      zero_q <= 1'b1;
+      num_q <= '0;
+      sof_q <= 1'b0;
+      running_q <= 1'b0;
+      mstep_q <= '0;
+      mx_q <= '0;
+      macc_q <= '0;
+      res_q <= '0;
+    end else begin
+      pre_q <= pre_d;
+      left_q <= left_d;
+      zero_q <= (left_d == 14'd0);
+      num_q <= num_d;
+      sof_q <= sof_d;
+      running_q <= running_d;
+      mstep_q <= mstep_d;
+      mx_q <= mx_d;
+      macc_q <= macc_d;
+      res_q <= res_d;
+    end
+  end
+
+  wire unused_msum = msum[0];                 // a low product bit, below the result
 
   assign frame_number_o = num_q;
   assign sof_o = sof_q;
-  assign bits_left_o = (running_q && fi_i >= bit_q) ? {2'b00, fi_i - bit_q} : 16'd0;
-  assign reserve_o = reserve_prod[29:16];
+  assign bits_left_o = {2'b00, left_q};
+  assign reserve_o = res_q;
 
 endmodule
 

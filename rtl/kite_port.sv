@@ -79,6 +79,8 @@ module kite_port #(
   localparam logic [23:0] DEBOUNCE = 24'(USB_CLK_HZ / 400000);     // 2.5 us
   localparam logic [23:0] LS_BIT = 24'(kite_usb_pkg::LS_CLKS_PER_BIT);
   localparam logic [7:0]  SOF_TAIL = 8'(16 * kite_usb_pkg::FS_CLKS_PER_BIT);
+  localparam int unsigned DBW = $clog2(USB_CLK_HZ / 400000 + 1);
+  localparam logic [DBW-1:0] DB_STABLE = DBW'(USB_CLK_HZ / 400000);
 
   typedef enum logic [3:0] {
     P_OFF, P_DISCONN, P_DISABLED, P_RESET, P_RECOVER, P_ENABLED, P_SUSPENDED, P_RESUME_K,
@@ -87,8 +89,12 @@ module kite_port #(
 
   pstate_e     st_q, st_d;
   logic        ls_q, ls_d;
-  logic [23:0] tmr_q, tmr_d;           // time in the current state
-  logic [23:0] db_q, db_d;             // clocks the line state has been unchanged
+  logic [23:0] tmr_q, tmr_d;           // time in the current state (wraps; see the t_* flags)
+  logic        clr_q;                  // first cycle of a state: the timer reads as 0
+  // tmr >= (time - 1) of the state's exit, registered from the cycle before and sticky until the
+  // state changes: no 24-bit compare and no clear between the timer and the next-state logic
+  logic        t_reset_q, t_reset_d, t_recov_q, t_recov_d, t_resk_q, t_resk_d, t_eop_q, t_eop_d;
+  logic [DBW-1:0] db_q, db_d;          // clocks the line state has been unchanged (saturates)
   logic [1:0]  lsp_q;                  // line state of the previous cycle
   logic [1:0]  oc_s_q;                 // over-current synchroniser
 
@@ -100,18 +106,32 @@ module kite_port #(
 
   wire [1:0] k_state = ls_q ? kite_usb_pkg::LS_DP : kite_usb_pkg::LS_DM;  // K as line state
   wire       line_se0 = (utmi_linestate == kite_usb_pkg::LS_SE0);
-  wire       stable = (db_q >= DEBOUNCE) && (utmi_linestate == lsp_q);
+  wire       stable = (db_q == DB_STABLE) && (utmi_linestate == lsp_q);
   wire       connected = (st_q != P_OFF) && (st_q != P_DISCONN);
   wire       we_drive = (st_q == P_RESET) || (st_q == P_RESUME_K) || (st_q == P_RESUME_EOP) ||
                         (fs_q == F_KA_SE0) || (fs_q == F_KA_J);
+
+  // ------------------------------------------------------------------ state timer
+  // Restarts with each state: in a state's first cycle (clr_q, registered from st_d != st_q) it
+  // reads as 0, then counts on from 1, as if it had been cleared on entry. A flag for
+  // "timer >= K" (K >= 2) in the next cycle is "timer >= K - 1" now, outside a first cycle.
+  assign tmr_d = clr_q ? 24'd1 : tmr_q + 24'd1;
+  assign t_reset_d = !clr_q && (t_reset_q || tmr_q >= RESET_CLKS - 24'd2);
+  assign t_recov_d = !clr_q && (t_recov_q || tmr_q >= DEBOUNCE - 24'd1);
+  assign t_resk_d = !clr_q && (t_resk_q || tmr_q >= RESUME_CLKS - 24'd2);
+  assign t_eop_d = !clr_q && (t_eop_q || tmr_q >= 3 * LS_BIT - 24'd2);
+  wire reset_done = !clr_q && t_reset_q;        // timer >= RESET_CLKS - 1
+  wire recov_done = !clr_q && t_recov_q;        // timer >= DEBOUNCE
+  wire resk_done = !clr_q && t_resk_q;          // timer >= RESUME_CLKS - 1
+  wire eop_done = !clr_q && t_eop_q;            // timer >= 3 LS bit times - 1
+  wire eop_se0 = clr_q || (tmr_q < 2 * LS_BIT); // timer < 2 LS bit times
 
   // ------------------------------------------------------------------ port state
   always_comb begin
     st_d = st_q;
     ls_d = ls_q;
-    tmr_d = (tmr_q == 24'hFFFFFF) ? tmr_q : tmr_q + 24'd1;
-    db_d = (utmi_linestate != lsp_q || we_drive) ? 24'd0 :
-           (db_q == 24'hFFFFFF) ? db_q : db_q + 24'd1;
+    db_d = (utmi_linestate != lsp_q || we_drive) ? '0 :
+           (db_q == DB_STABLE) ? db_q : db_q + DBW'(1);
     case (st_q)
       P_OFF: if (power_i) st_d = P_DISCONN;
       P_DISCONN: begin
@@ -121,8 +141,8 @@ module kite_port #(
           ls_d = (utmi_linestate == kite_usb_pkg::LS_DM);
         end
       end
-      P_RESET: if (tmr_q >= RESET_CLKS - 24'd1) st_d = P_RECOVER;
-      P_RECOVER: if (tmr_q >= DEBOUNCE) begin
+      P_RESET: if (reset_done) st_d = P_RECOVER;
+      P_RECOVER: if (recov_done) begin
         if (!line_se0) begin
           st_d = P_ENABLED;
           ls_d = (utmi_linestate == kite_usb_pkg::LS_DM);
@@ -131,8 +151,8 @@ module kite_port #(
       P_SUSPENDED: begin
         if (resume_req_i || (utmi_linestate == k_state && stable)) st_d = P_RESUME_K;
       end
-      P_RESUME_K: if (tmr_q >= RESUME_CLKS - 24'd1) st_d = P_RESUME_EOP;
-      P_RESUME_EOP: if (tmr_q >= 3 * LS_BIT - 24'd1) st_d = P_ENABLED;
+      P_RESUME_K: if (resk_done) st_d = P_RESUME_EOP;
+      P_RESUME_EOP: if (eop_done) st_d = P_ENABLED;
       P_ENABLED: if (suspend_req_i) st_d = P_SUSPENDED;
       default: ;
     endcase
@@ -141,7 +161,6 @@ module kite_port #(
     if (connected && reset_req_i) st_d = P_RESET;
     if (connected && !we_drive && line_se0 && stable && st_q != P_RESET) st_d = P_DISCONN;
     if (!power_i) st_d = P_OFF;
-    if (st_d != st_q) tmr_d = '0;
   end
 
   // ------------------------------------------------------------------ SOF / keep-alive
@@ -199,6 +218,11 @@ module kite_port #(
       st_q <= P_OFF;
       ls_q <= 1'b0;
       tmr_q <= '0;
+      clr_q <= 1'b1;
+      t_reset_q <= 1'b0;
+      t_recov_q <= 1'b0;
+      t_resk_q <= 1'b0;
+      t_eop_q <= 1'b0;
       db_q <= '0;
       lsp_q <= '0;
       oc_s_q <= '0;
@@ -209,6 +233,11 @@ module kite_port #(
       st_q <= st_d;
       ls_q <= ls_d;
       tmr_q <= tmr_d;
+      clr_q <= (st_d != st_q);
+      t_reset_q <= t_reset_d;
+      t_recov_q <= t_recov_d;
+      t_resk_q <= t_resk_d;
+      t_eop_q <= t_eop_d;
       db_q <= db_d;
       lsp_q <= utmi_linestate;
       oc_s_q <= {oc_s_q[0], oc_i};
@@ -224,7 +253,7 @@ module kite_port #(
     case (st_q)
       P_RESET:      line_ctrl = kite_usb_pkg::LINE_SE0;
       P_RESUME_K:   line_ctrl = kite_usb_pkg::LINE_K;
-      P_RESUME_EOP: line_ctrl = (tmr_q < 2 * LS_BIT) ? kite_usb_pkg::LINE_SE0 :
+      P_RESUME_EOP: line_ctrl = eop_se0 ? kite_usb_pkg::LINE_SE0 :
                                                        kite_usb_pkg::LINE_J;
       default: begin
         line_ctrl = (fs_q == F_KA_SE0) ? kite_usb_pkg::LINE_SE0 :

@@ -11,7 +11,9 @@
 // resuming or resetting), the controller running, and the worst case of the whole transaction
 // must fit in the frame (before its end, or before its last 10 % when periodic); otherwise the
 // result is NOT_STARTED and nothing is sent (OUT data is still consumed, len bytes). The token
-// is never sent in the cycle of a frame start or while the port sends its SOF / keep-alive.
+// is never sent in the cycle of a frame start (or the 2 after it) or while the port sends its
+// SOF / keep-alive. The check is registered (see "Frame fit"): it asks for WORST < bits left
+// as counted 2 cycles earlier, at most 1 bit time more than WORST <= bits left now.
 //
 // Worst case in FS bit times (x 8 for a low-speed device), with n = 8 * len + 24 (PID, data,
 // CRC16) and floor((4 * len + 14) / 3) = ceil(n / 6) stuff bits:
@@ -100,7 +102,7 @@ module kite_txn #(
   localparam logic [1:0] KIND_HANDSHAKE = 2'd2;
 
   typedef enum logic [3:0] {
-    S_IDLE, S_CALC, S_CHECK, S_DRAIN, S_TX, S_TXEND, S_GAP, S_WAIT_RESP, S_RESP_START, S_RX,
+    S_IDLE, S_DIV, S_CALC, S_FIT, S_CHECK, S_DRAIN, S_TX, S_TXEND, S_GAP, S_WAIT_RESP, S_RESP_START, S_RX,
     S_POSTGAP, S_RES
   } state_e;
   typedef enum logic [1:0] { PH_TOKEN, PH_DATA, PH_HS } phase_e;
@@ -116,6 +118,8 @@ module kite_txn #(
   logic        iso_q, iso_d;
   logic [10:0] len_q, len_d;
   logic        periodic_q, periodic_d;
+  logic [9:0]  lq_q, lq_d;              // len / 3
+  logic [1:0]  lr_q, lr_d;              // len % 3
   logic [17:0] worst_q, worst_d;
   logic [3:0]  code_q, code_d;
   logic        rdata1_q, rdata1_d;
@@ -124,6 +128,10 @@ module kite_txn #(
   logic        se0_q, se0_d;            // EOP seen on the line after our last byte
   logic [4:0]  pre_q, pre_d;            // clocks within the current bit time
   logic [7:0]  bits_q, bits_d;          // bit times since the timer was cleared
+  logic        clr_q;                   // first cycle of a state: the timer reads as 0
+  logic [17:0] avail_q, avail_d;        // bit times the transaction may use (1 cycle old)
+  logic        fit_q, fit_d;            // worst_q < avail_q (of the cycle before)
+  logic [1:0]  sofh_q;                  // frame start 1 and 2 cycles ago
   logic        babble_q, babble_d;
 
   // pkt_tx control
@@ -141,12 +149,14 @@ module kite_txn #(
   wire         rx_enable = (st_q == S_WAIT_RESP) || (st_q == S_RESP_START) || (st_q == S_RX);
 
   // ------------------------------------------------------------------ bit timer
+  // Restarts with each state: in a state's first cycle it reads as 0 (clr_q, registered from
+  // st_d != st_q so that the FSM's next-state logic does not fan out into the counter) and
+  // counts on from 1, exactly as if it had been cleared on entry.
   wire [4:0] pre_last = ls_q ? 5'd31 : 5'd3;
-  wire       tmr_clr = (st_d != st_q);
 
   always_comb begin
-    if (tmr_clr) begin
-      pre_d = '0;
+    if (clr_q) begin
+      pre_d = 5'd1;
       bits_d = '0;
     end else if (pre_q == pre_last) begin
       pre_d = '0;
@@ -157,10 +167,20 @@ module kite_txn #(
     end
   end
 
-  // turnaround timeout: TIMEOUT_BITS and a half bit times (16.5) after the EOP seen on linestate;
-  // with the PHY's synchroniser and the result pipeline this is 16.5..17.5 bit times on the line
-  wire timeout_hit = (bits_q > 8'(kite_usb_pkg::TIMEOUT_BITS)) ||
-                     (bits_q == 8'(kite_usb_pkg::TIMEOUT_BITS) && pre_q >= {1'b0, pre_last[4:1]});
+  // Timer compares, registered from the timer's next value (ge_q[i] is the compare of bits_q /
+  // pre_q now). Every one needs bits_q > 0, so none is true in a state's first cycle.
+  // Turnaround timeout: TIMEOUT_BITS and a half bit times (16.5) after the EOP seen on linestate;
+  // with the PHY's synchroniser and the result pipeline this is 16.5..17.5 bit times on the line.
+  logic [3:0] ge_q, ge_d;
+  assign ge_d[0] = (bits_d >= 8'(kite_usb_pkg::IPG_BITS));
+  assign ge_d[1] = (bits_d >= 8'(TXEND_MAX_BITS));
+  assign ge_d[2] = (bits_d >= 8'(RESP_SYNC_BITS));
+  assign ge_d[3] = (bits_d > 8'(kite_usb_pkg::TIMEOUT_BITS)) ||
+                   (bits_d == 8'(kite_usb_pkg::TIMEOUT_BITS) && pre_d >= {1'b0, pre_last[4:1]});
+  wire bits_ge_ipg = !clr_q && ge_q[0];
+  wire bits_ge_txend = !clr_q && ge_q[1];
+  wire bits_ge_sync = !clr_q && ge_q[2];
+  wire timeout_hit = !clr_q && ge_q[3];
 
   // ------------------------------------------------------------------ worst case
   wire [3:0]  tok_pid = (tok_q == kite_usb_pkg::TOKEN_SETUP) ? kite_usb_pkg::PID_SETUP :
@@ -168,13 +188,37 @@ module kite_txn #(
                         kite_usb_pkg::PID_IN;
   wire        is_in = (tok_q == kite_usb_pkg::TOKEN_IN);
   wire [15:0] tok_payload = kite_usb_pkg::token_payload({ep_q, addr_q});
-  wire [12:0] stuff_num = {len_q, 2'b00} + 13'd14;          // 4 * len + 14
-  wire [29:0] stuff_prod = {17'd0, stuff_num} * 30'd43691;  // floor(x / 3) = x * 43691 >> 17
-  wire [17:0] worst_fs = {4'd0, len_q, 3'b000} + 18'd24 + {5'd0, stuff_prod[29:17]} +
-                         18'(FIXED_BITS);
-  wire [17:0] avail = periodic_q ?
-                      ((bits_left_i > {2'b00, reserve_i}) ? {2'b00, bits_left_i - {2'b00, reserve_i}} : 18'd0) :
-                      {2'b00, bits_left_i};
+  // len = 3 q + r; then floor((4 len + 14) / 3) = 4 q + 4 + {0, 2, 3}[r], and
+  // WORST = 8 len + 24 + 4 q + 4 + {0, 2, 3}[r] + FIXED_BITS. len / 3 by radix-4 long division
+  // (one LUT4 level per digit): a constant multiplier here was the domain's longest path.
+  logic [9:0] div_q;
+  logic [1:0] div_r;
+  always_comb begin
+    logic [3:0] t;
+    div_r = {1'b0, len_q[10]};            // the top digit (0 or 1): quotient digit 0
+    div_q = '0;
+    for (int i = 4; i >= 0; i--) begin
+      t = {div_r, len_q[2 * i +: 2]};
+      div_q[2 * i +: 2] = (t >= 4'd9) ? 2'd3 : (t >= 4'd6) ? 2'd2 : (t >= 4'd3) ? 2'd1 : 2'd0;
+      div_r = (t >= 4'd9) ? 2'(t - 4'd9) : (t >= 4'd6) ? 2'(t - 4'd6) :
+              (t >= 4'd3) ? 2'(t - 4'd3) : t[1:0];
+    end
+  end
+  wire [17:0] worst_fs = {4'd0, len_q, 3'b000} + {6'd0, lq_q, 2'b00} +
+                         18'(24 + 4 + FIXED_BITS) +
+                         ((lr_q == 2'd0) ? 18'd0 : (lr_q == 2'd1) ? 18'd2 : 18'd3);
+
+  // Frame fit, in two registered steps (no path from the frame timer through the subtraction
+  // and the compare into the FSM): avail_q from bits_left_i of the cycle before, fit_q from
+  // avail_q of the cycle before. bits_left_i falls by at most 1 in those 2 cycles (one bit time
+  // is CLKS_PER_BIT >= 2 cycles), so worst_q < avail_q (1 bit of margin) implies
+  // worst_q <= bits_left_i - reserve_i now. It only rises at a frame start: S_CHECK waits 2
+  // cycles after sof_i (sofh_q) for the pipeline to see the new frame.
+  wire [16:0] left_res = {1'b0, bits_left_i} - {3'b000, reserve_i};
+  assign avail_d = !periodic_q ? {2'b00, bits_left_i} :
+                   left_res[16] ? 18'd0 : {2'b00, left_res[15:0]};
+  assign fit_d = (worst_q < avail_q);
+  wire        sof_wait = sof_i || (sofh_q != 2'b00);
   logic [NUM_PORTS-1:0] port_sel;
   always_comb begin
     for (int i = 0; i < NUM_PORTS; i++) port_sel[i] = (port_q == 4'(i));
@@ -205,6 +249,8 @@ module kite_txn #(
     iso_d = iso_q;
     len_d = len_q;
     periodic_d = periodic_q;
+    lq_d = lq_q;
+    lr_d = lr_q;
     worst_d = worst_q;
     code_d = code_q;
     rdata1_d = rdata1_q;
@@ -217,7 +263,7 @@ module kite_txn #(
     tx_pid = tok_pid;
     case (st_q)
       S_IDLE: if (req_valid_i) begin
-        st_d = S_CALC;
+        st_d = S_DIV;
         tok_d = req_token_i;
         addr_d = req_addr_i;
         ep_d = req_ep_i;
@@ -231,15 +277,21 @@ module kite_txn #(
         rlen_d = '0;
         cnt_d = '0;
       end
+      S_DIV: begin
+        lq_d = div_q;
+        lr_d = div_r;
+        st_d = S_CALC;
+      end
       S_CALC: begin
         worst_d = ls_q ? {worst_fs[14:0], 3'b000} : worst_fs;
-        st_d = S_CHECK;
+        st_d = S_FIT;
       end
+      S_FIT: st_d = S_CHECK;                 // fit_q of this request's worst_q
       S_CHECK: begin
-        if (!run_i || !port_ok || (!sof_i && !sof_busy && worst_q > avail)) begin
+        if (!run_i || !port_ok || (!sof_wait && !sof_busy && !fit_q)) begin
           code_d = kite_usb_pkg::RES_NOT_STARTED;
           st_d = (!is_in && len_q != 11'd0) ? S_DRAIN : S_RES;
-        end else if (!sof_i && !sof_busy) begin
+        end else if (!sof_wait && !sof_busy) begin
           tx_start = 1'b1;
           tx_kind = KIND_TOKEN;
           tx_pid = tok_pid;
@@ -257,7 +309,7 @@ module kite_txn #(
       end
       S_TXEND: begin
         if (utmi_linestate == kite_usb_pkg::LS_SE0) se0_d = 1'b1;
-        if ((se0_q && utmi_linestate != kite_usb_pkg::LS_SE0) || bits_q >= 8'(TXEND_MAX_BITS)) begin
+        if ((se0_q && utmi_linestate != kite_usb_pkg::LS_SE0) || bits_ge_txend) begin
           case (ph_q)
             PH_TOKEN: st_d = is_in ? S_WAIT_RESP : S_GAP;
             PH_DATA: begin
@@ -272,7 +324,7 @@ module kite_txn #(
           endcase
         end
       end
-      S_GAP: if (bits_q >= 8'(kite_usb_pkg::IPG_BITS)) begin
+      S_GAP: if (bits_ge_ipg) begin
         tx_start = 1'b1;
         if (ph_q == PH_TOKEN) begin
           tx_kind = KIND_DATA;
@@ -300,7 +352,7 @@ module kite_txn #(
           st_d = S_RES;
         end else if (rx_active) begin
           st_d = S_RX;
-        end else if (bits_q >= 8'(RESP_SYNC_BITS)) begin
+        end else if (bits_ge_sync) begin
           code_d = kite_usb_pkg::RES_TIMEOUT;
           st_d = S_POSTGAP;
         end
@@ -345,7 +397,7 @@ module kite_txn #(
           end
         end
       end
-      S_POSTGAP: if (bits_q >= 8'(kite_usb_pkg::IPG_BITS)) st_d = S_RES;
+      S_POSTGAP: if (bits_ge_ipg) st_d = S_RES;
       S_RES: if (res_ready_i) st_d = S_IDLE;
       default: st_d = S_IDLE;
     endcase
@@ -364,6 +416,8 @@ module kite_txn #(
       iso_q <= 1'b0;
       len_q <= '0;
       periodic_q <= 1'b0;
+      lq_q <= '0;
+      lr_q <= '0;
       worst_q <= '0;
       code_q <= '0;
       rdata1_q <= 1'b0;
@@ -372,6 +426,11 @@ module kite_txn #(
       se0_q <= 1'b0;
       pre_q <= '0;
       bits_q <= '0;
+      clr_q <= 1'b1;
+      ge_q <= '0;
+      avail_q <= '0;
+      fit_q <= 1'b0;
+      sofh_q <= '0;
       babble_q <= 1'b0;
     end else begin
       st_q <= st_d;
@@ -385,6 +444,8 @@ module kite_txn #(
       iso_q <= iso_d;
       len_q <= len_d;
       periodic_q <= periodic_d;
+      lq_q <= lq_d;
+      lr_q <= lr_d;
       worst_q <= worst_d;
       code_q <= code_d;
       rdata1_q <= rdata1_d;
@@ -393,6 +454,11 @@ module kite_txn #(
       se0_q <= se0_d;
       pre_q <= pre_d;
       bits_q <= bits_d;
+      clr_q <= (st_d != st_q);
+      ge_q <= ge_d;
+      avail_q <= avail_d;
+      fit_q <= fit_d;
+      sofh_q <= {sofh_q[0], sof_i};
       babble_q <= babble_d;
     end
   end
@@ -452,7 +518,7 @@ module kite_txn #(
   assign res_len_o = rlen_q;
   assign res_data1_o = rdata1_q;
   assign port_o = port_q;
-  assign owns_o = (st_q != S_IDLE) && (st_q != S_CALC) && (st_q != S_CHECK) &&
+  assign owns_o = (st_q != S_IDLE) && (st_q != S_DIV) && (st_q != S_CALC) && (st_q != S_FIT) && (st_q != S_CHECK) &&
                   (st_q != S_DRAIN) && (st_q != S_RES);
   assign babble_o = babble_q;
 

@@ -50,7 +50,10 @@ KITE_MODEL_LIB := $(MODEL_BUILD)/libkitemodel.a
 KITE_MODEL_LIBS := $(KITE_MODEL_LIB) -lz -lpthread -lstdc++ -lm
 KITE_MODEL_CFLAGS := -I$(MODEL_DIR) -I$(TOP)/driver
 
-VL_FLAGS := --cc --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_sim_top
+# --assert: the RTL's assertions (`ifndef SYNTHESIS) stop the model loudly in every test and in
+# the co-simulation
+VL_FLAGS := --cc --assert --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal \
+	--top-module kite_sim_top
 VL_GLOBAL_OBJS := verilated.o verilated_fst_c.o verilated_threads.o
 
 .PHONY: regs regs-check rtl-lint rtl-test model
@@ -66,7 +69,7 @@ regs-check:
 rtl-lint:
 	@mkdir -p $(BUILD)
 	@for m in $(RTL_MODULES); do \
-		if $(VERILATOR) --lint-only -Wall $(RTL_VLT) $(RTL_SRCS) $(RTL_USB_SRCS) --top-module $$m \
+		if $(VERILATOR) --lint-only -Wall --assert $(RTL_VLT) $(RTL_SRCS) $(RTL_USB_SRCS) --top-module $$m \
 			>$(BUILD)/lint-$$m.log 2>&1; then \
 			echo "PASS lint-$$m"; \
 		else \
@@ -151,7 +154,7 @@ RTL_CDC_DIR := $(RTL_BUILD)/cdc
 $(RTL_TB_CDC): $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
 		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp $(RTL_DIR)/rtl.mk
 	@mkdir -p $(RTL_CDC_DIR) $(dir $@)
-	$(VERILATOR) --cc --exe -O2 -Wno-fatal --top-module kite_cdc_fifo -GWIDTH=16 -GDEPTH=16 \
+	$(VERILATOR) --cc --exe --assert -O2 -Wno-fatal --top-module kite_cdc_fifo -GWIDTH=16 -GDEPTH=16 \
 		--Mdir $(RTL_CDC_DIR) -o $@ $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
 		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp >$(RTL_CDC_DIR)/verilate.log 2>&1
 	$(MAKE) --no-print-directory -s -C $(RTL_CDC_DIR) -f Vkite_cdc_fifo.mk -j$(RTL_JOBS) \
@@ -176,7 +179,7 @@ RTL_WB_VL_OBJS := verilated.o verilated_threads.o
 $(RTL_WB_VL_LIB): $(RTL_SRCS) $(RTL_USB_SRCS) $(RTL_DIR)/rtl.mk
 	@mkdir -p $(RTL_WB_BUILD)
 	rm -rf $(RTL_WB_BUILD)/obj
-	$(VERILATOR) --cc -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_wb_top \
+	$(VERILATOR) --cc --assert -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_wb_top \
 		-GBUS_CLK_HZ=96000000 --Mdir $(RTL_WB_BUILD)/obj $(RTL_SRCS) $(RTL_USB_SRCS) \
 		>$(RTL_WB_BUILD)/verilate.log 2>&1 || { cat $(RTL_WB_BUILD)/verilate.log; exit 1; }
 	$(MAKE) --no-print-directory -s -C $(RTL_WB_BUILD)/obj -f Vkite_wb_top.mk -j$(RTL_JOBS) \

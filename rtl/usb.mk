@@ -22,7 +22,7 @@ USB_RTL_SRCS := $(USB_RTL_DIR)/kite_usb_pkg.sv \
 	$(addprefix $(USB_RTL_DIR)/,$(addsuffix .sv,$(USB_LINT_MODULES)))
 
 USB_VL_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
-USB_VL_FLAGS := --cc -O3 --x-assign fast --x-initial fast -Wno-fatal
+USB_VL_FLAGS := --cc --assert -O3 --x-assign fast --x-initial fast -Wno-fatal
 USB_VL_OBJS := verilated.o verilated_threads.o
 USB_TB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/rtl/tb/common -I$(TOP)/sim/model \
 	-I$(TOP)/driver -I$(USB_RTL_DIR)/tb/kite_fs_phy
@@ -32,7 +32,7 @@ USB_TB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/rtl/tb/common -I$
 usb-lint:
 	@mkdir -p $(USB_BUILD)
 	@for m in $(USB_LINT_MODULES); do \
-		if $(VERILATOR) --lint-only -Wall $(USB_VLT) $(USB_RTL_SRCS) --top-module $$m \
+		if $(VERILATOR) --lint-only -Wall --assert $(USB_VLT) $(USB_RTL_SRCS) --top-module $$m \
 			>$(USB_BUILD)/lint-$$m.log 2>&1; then \
 			echo "PASS lint-$$m"; \
 		else \
