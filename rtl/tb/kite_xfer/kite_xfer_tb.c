@@ -491,6 +491,8 @@ static void t_bulk_in(void)
 		tot += lens[i];
 	}
 	TB_CHECK(ep->nlog == 3, "IN packets %d", ep->nlog);
+	/* the context is written back at the end of the turn, which comes after the TD's event */
+	kite_model_tick(m, 2000);
 	TB_CHECK(tb_rd(m, KITE_REG_CTX_TD_BYTES(2)) == 0, "TD_BYTES after TD");
 	tb_end("xfer-bulk-in-scatter");
 }
