@@ -365,6 +365,18 @@ module kite_regs #(
       int_status_d[I_PORT] = 1'b0;
       int_status_d[I_HERR] = 1'b0;
     end
+
+    // without the self-test (CAP.DMA_TEST = 0) its registers are constant 0: no flip-flops
+    if (!CAP_DMA_TEST) begin
+      src_lo_d = '0;
+      src_hi_d = '0;
+      dst_lo_d = '0;
+      dst_hi_d = '0;
+      len_d = '0;
+      pattern_d = '0;
+      op_d = '0;
+      start_d = 1'b0;
+    end
   end
 
   always_ff @(posedge clk) begin

@@ -179,10 +179,10 @@ module kite_xfer #(
   localparam logic [1:0] TOK_SETUP = 2'd0, TOK_OUT = 2'd1, TOK_IN = 2'd2;
 
   typedef enum logic [5:0] {
-    S_IDLE, S_DRAIN, S_DISCARD, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
-    S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
+    S_IDLE, S_DRAIN, S_DISCARD, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN,
+    S_TSTART, S_WFETCH, S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
     S_WAIT_RES, S_RESULT, S_COMMIT, S_COMMIT_WR, S_COMPLETE, S_ADVANCE, S_SKIP, S_PKT_DONE,
-    S_TEND, S_HALT, S_EVT, S_EVT_WAIT, S_HOSTERR
+    S_TEND, S_HALT, S_HALT_WB, S_EVT, S_EVT_WAIT, S_HOSTERR
   } state_t;
 
   typedef enum logic [1:0] { M_START, M_BUILD, M_COMMIT, M_SKIP } mode_t;
@@ -1150,7 +1150,15 @@ module kite_xfer #(
         ev_d[96 + 16 +: 8] = 8'(cur_q);
         ev_irq_d = 1'b1;
         ret_d = S_TEND;
-        st_d = S_EVT;
+        st_d = S_HALT_WB;
+      end
+      S_HALT_WB: begin
+        // HALTED is in the context before the event that reports it is in memory (a driver
+        // that reads STATE on the event sees it); S_TEND writes the same values again
+        if (ctx_ready_i) begin
+          ctx_store_o = 1'b1;
+          st_d = S_EVT;
+        end
       end
 
       // ------------------------------------------------------------ event writer
