@@ -19,7 +19,13 @@
 //      crosses TRB boundaries and stops at the end of the TD or at a control STATUS stage),
 //      then the request is sent; a packet whose gathering fails halfway (a bus or TRB error,
 //      HCRESET) is taken back out of the FIFO by a request the engine never starts (port 15:
-//      it drains the bytes and answers NOT_STARTED, which the drain consumes). IN: the request is sent and the bytes received go into the
+//      it drains the bytes and answers NOT_STARTED, which the drain consumes).
+//      Bulk OUT prefetch: while a full-size bulk OUT packet is on the wire, the engine gathers
+//      the context's next packet into the OUT FIFO behind it (the walk from where the packet
+//      ended). After an ACK the next turn is that context's and takes the packet as it is
+//      (a dry walk advances the pointers without DMA), so the bus sees the next token a few
+//      hundred nanoseconds after the handshake; anything else (NAK, an error, a command, RUN
+//      cleared, a turn that ends without sending it) takes the prefetched bytes back out. IN: the request is sent and the bytes received go into the
 //      packet buffer.
 //   4. On ACK the packet is committed: the walk runs again from the packet's start, writes IN
 //      data to memory, advances the dequeue pointer past completed TRBs, writes a SUCCESS event
@@ -225,6 +231,15 @@ module kite_xfer #(
   logic        drain_q, drain_d;
   logic [11:0] opush_q, opush_d;       // bytes of the packet being gathered already in the OUT FIFO
   logic [11:0] discard_q, discard_d;   // bytes of an abandoned packet to take back out
+  // bulk OUT prefetch
+  logic        pf_ok_q, pf_ok_d;       // the packet just built was full size: a next one may follow
+  logic        pf_mode_q, pf_mode_d;   // gathering the next packet while waiting for a result
+  logic        pf_done_q, pf_done_d;   // tried for this transaction already
+  logic        pf_q, pf_d;             // a prefetched packet of pf_ctx_q is in the OUT FIFO
+  logic [5:0]  pf_ctx_q, pf_ctx_d;
+  logic [11:0] pf_len_q, pf_len_d;
+  logic        pf_turn_q, pf_turn_d;   // this turn was given to pf_ctx_q to send it
+  logic        dry_q, dry_d;           // this packet is the prefetched one: walk without DMA
   logic        frame_wait_q, frame_wait_d;
   logic        tend_work_q, tend_work_d;
   logic [5:0]  last_q, last_d;         // last async context served
@@ -403,6 +418,14 @@ module kite_xfer #(
     drain_d = drain_q;
     opush_d = opush_q;
     discard_d = discard_q;
+    pf_ok_d = pf_ok_q;
+    pf_mode_d = pf_mode_q;
+    pf_done_d = pf_done_q;
+    pf_d = pf_q;
+    pf_ctx_d = pf_ctx_q;
+    pf_len_d = pf_len_q;
+    pf_turn_d = pf_turn_q;
+    dry_d = dry_q;
     frame_wait_d = frame_wait_q & ~sof_i;
     tend_work_d = tend_work_q;
     last_d = last_q;
@@ -455,6 +478,10 @@ module kite_xfer #(
           st_d = S_DRAIN;
         end else if (discard_q != 0) begin
           st_d = S_DISCARD;
+        end else if (pf_q && (cmd_busy_q || !run_i)) begin
+          // a command or a stop comes first: the prefetched packet goes
+          discard_d = discard_q + pf_len_q;
+          pf_d = 1'b0;
         end else if (cmd_busy_q) begin
           cur_d = cmd_ctx_i;
           ret_d = S_CMD;
@@ -468,6 +495,12 @@ module kite_xfer #(
           ev_irq_d = 1'b1;
           ret_d = S_IDLE;
           st_d = S_EVT;
+        end else if (run_i && !frame_wait_q && pf_q) begin
+          // the context whose next packet waits in the OUT FIFO sends it now
+          cur_d = pf_ctx_q;
+          pf_turn_d = 1'b1;
+          ret_d = S_TSTART;
+          st_d = S_LOAD;
         end else if (run_i && !frame_wait_q && pick_valid) begin
           cur_d = pick;
           if (!pick_periodic) last_d = pick;
@@ -774,6 +807,8 @@ module kite_xfer #(
           st_d = S_BUILD;
           mode_d = M_BUILD;
           rem_d = 12'(cf_mps);
+          dry_d = pf_turn_q;   // the packet is already in the OUT FIFO
+          pf_ok_d = 1'b0;
           if (t_type == T_SETUP) begin
             plen_d = 12'd8;
             push_d = '0;
@@ -810,7 +845,13 @@ module kite_xfer #(
         end else if (rem_q == 0) begin
           plen_d = bufi_q;
           push_d = bufi_q;   // already in the OUT FIFO
+          pf_ok_d = 1'b1;    // the TD goes on: the next packet may be prefetched
           st_d = S_PUSH_OUT;
+        end else if (dry_q) begin
+          // the prefetched packet: its bytes are in the OUT FIFO, only the walk advances
+          bufi_d = bufi_q + take_now;
+          rem_d = rem_q - take_now;
+          w_off_d = w_off_q + 24'(take_now);
         end else begin
           dma_req_valid = 1'b1;
           take_d = take_now;
@@ -839,7 +880,13 @@ module kite_xfer #(
 
       // ------------------------------------------------------------ transaction
       S_PUSH_OUT: begin
-        if (push_q == plen_q) begin
+        if (dry_q && plen_q != pf_len_q) begin
+          // the walk does not end where the prefetch did: take it back, start the turn over
+          discard_d = discard_q + pf_len_q;
+          pf_d = 1'b0;
+          dry_d = 1'b0;
+          st_d = S_TEND;
+        end else if (push_q == plen_q) begin
           st_d = S_PUSH_REQ;
         end else begin
           tout_valid_o = 1'b1;
@@ -850,6 +897,12 @@ module kite_xfer #(
         treq_valid_o = 1'b1;
         if (treq_ready_i) begin
           opush_d = '0;   // the request owns them now
+          if (dry_q) begin
+            pf_d = 1'b0;
+            pf_turn_d = 1'b0;
+            dry_d = 1'b0;
+          end
+          pf_done_d = 1'b0;
           outstanding_d = 1'b1;
           plen_d = (tok_q == TOK_IN) ? 12'd0 : plen_q;
           st_d = S_WAIT_RES;
@@ -857,6 +910,19 @@ module kite_xfer #(
       end
       S_WAIT_RES: begin
         tin_ready_o = 1'b1;
+        if (tok_q == TOK_OUT && !tsetup_q && !tiso_q && !cf_ctrl && !cf_periodic && pf_ok_q &&
+            !pf_done_q && !pf_q && run_i && !hcr_q && !tin_valid_i &&
+            32'(cf_mps) * 2 <= PKT_BUF_BYTES) begin
+          // the packet is on the wire: gather the next one behind it (w_* is where it ended)
+          tin_ready_o = 1'b0;
+          pf_done_d = 1'b1;
+          pf_mode_d = 1'b1;
+          mode_d = M_BUILD;
+          rem_d = 12'(cf_mps);
+          bufi_d = '0;
+          links_d = '0;
+          st_d = S_BUILD;
+        end
         pb_waddr = PBW'(plen_q);
         pb_wdata = tin_data_i[7:0];
         if (tin_valid_i) begin
@@ -871,6 +937,11 @@ module kite_xfer #(
         end
       end
       S_RESULT: begin
+        // only an ACK lets the prefetched packet follow
+        if (pf_q && rcode_q != R_ACK) begin
+          discard_d = discard_q + pf_len_q;
+          pf_d = 1'b0;
+        end
         hptr_d = {c_deq_q, 4'd0};
         hres_d = cur_res_q;
         st_d = S_TEND;
@@ -1065,9 +1136,10 @@ module kite_xfer #(
         end
       end
       S_HALT: begin
-        // a packet gathered halfway goes back out of the OUT FIFO
-        discard_d = discard_q + opush_q;
+        // a packet gathered halfway, or prefetched, goes back out of the OUT FIFO
+        discard_d = discard_q + opush_q + (pf_q ? pf_len_q : 12'd0);
         opush_d = '0;
+        pf_d = 1'b0;
         c_state_d = ST_HALT;
         tend_work_d = 1'b0;
         ev_d = '0;
@@ -1127,6 +1199,33 @@ module kite_xfer #(
       enq_d = '0;
       ecyc_d = 1'b1;
     end
+    // prefetch detour: it ends where a build would push its request (back to waiting for the
+    // result, the packet stays in the FIFO) or halt (the error belongs to the next packet and
+    // comes again when it is built for real: only the bytes go)
+    if (pf_mode_q && (st_d == S_PUSH_OUT || st_d == S_HALT || st_d == S_TEND)) begin
+      pf_mode_d = 1'b0;
+      plen_d = plen_q;
+      push_d = push_q;
+      pf_ok_d = pf_ok_q;
+      if (st_d == S_PUSH_OUT && opush_q != 0) begin
+        pf_d = 1'b1;
+        pf_ctx_d = cur_q;
+        pf_len_d = opush_q;
+      end else begin
+        discard_d = discard_q + opush_q;
+      end
+      opush_d = '0;
+      st_d = S_WAIT_RES;
+    end
+    // a turn given to send the prefetched packet that ends without sending it takes it back
+    if (pf_turn_q && st_q != S_IDLE && st_d == S_IDLE) begin
+      pf_turn_d = 1'b0;
+      dry_d = 1'b0;
+      if (pf_q) begin
+        discard_d = discard_q + pf_len_q;
+        pf_d = 1'b0;
+      end
+    end
     // a command or a software context write may come with rewritten TRBs (after the FSM: wins)
     if (cmd_start_i || ctx_sw_write_i || st_q == S_CMD) t_valid_d = 1'b0;
     // nothing is written back into the contexts HCRESET is clearing
@@ -1141,8 +1240,12 @@ module kite_xfer #(
       t_valid_d = 1'b0;
       drain_d = drain_q | outstanding_q;
       outstanding_d = 1'b0;
-      discard_d = discard_q + opush_q;
+      discard_d = discard_q + opush_q + (pf_q ? pf_len_q : 12'd0);
       opush_d = '0;
+      pf_d = 1'b0;
+      pf_mode_d = 1'b0;
+      pf_turn_d = 1'b0;
+      dry_d = 1'b0;
     end
   end
 
@@ -1230,6 +1333,14 @@ module kite_xfer #(
       drain_q <= 1'b0;
       opush_q <= '0;
       discard_q <= '0;
+      pf_ok_q <= 1'b0;
+      pf_mode_q <= 1'b0;
+      pf_done_q <= 1'b0;
+      pf_q <= 1'b0;
+      pf_ctx_q <= '0;
+      pf_len_q <= '0;
+      pf_turn_q <= 1'b0;
+      dry_q <= 1'b0;
       frame_wait_q <= 1'b0;
       tend_work_q <= 1'b0;
       last_q <= '0;
@@ -1286,6 +1397,14 @@ module kite_xfer #(
       drain_q <= drain_d;
       opush_q <= opush_d;
       discard_q <= discard_d;
+      pf_ok_q <= pf_ok_d;
+      pf_mode_q <= pf_mode_d;
+      pf_done_q <= pf_done_d;
+      pf_q <= pf_d;
+      pf_ctx_q <= pf_ctx_d;
+      pf_len_q <= pf_len_d;
+      pf_turn_q <= pf_turn_d;
+      dry_q <= dry_d;
       frame_wait_q <= frame_wait_d;
       tend_work_q <= tend_work_d;
       last_q <= last_d;
