@@ -218,7 +218,8 @@ module kite_core #(
   logic [7:0]  tout_data;
   logic [16:0] tin_data;
 
-  kite_xfer #(.NUM_CTX(NUM_CTX), .NUM_PORTS(NUM_PORTS), .PKT_BUF_BYTES(PKT_BUF_BYTES)) u_xfer (
+  kite_xfer #(.NUM_CTX(NUM_CTX), .NUM_PORTS(NUM_PORTS), .PKT_BUF_BYTES(PKT_BUF_BYTES),
+              .ADDR_WIDTH(ADDR_WIDTH)) u_xfer (
     .clk(clk), .rst(rst),
     .run_i(run), .hcreset_i(hcreset), .evt_base_i(evt_base), .evt_size_i(evt_size),
     .evt_restart_i(evt_restart), .evt_deq_i(evt_deq), .evt_full_o(evt_full),

@@ -78,7 +78,8 @@ module kite_hdma #(
 
   localparam int unsigned W = DATA_WIDTH / 8;
   localparam int unsigned WL = $clog2(W);
-  localparam logic [63:0] WMASK = {56'd0, 8'(DATA_WIDTH / 8 - 1)};
+  localparam int unsigned WBYTES_M1 = DATA_WIDTH / 8 - 1;
+  localparam logic [ADDR_WIDTH-1:0] WMASK = ADDR_WIDTH'(WBYTES_M1);
 
   typedef enum logic [2:0] {
     S_IDLE, S_PLAN, S_AR, S_R, S_AW, S_W, S_B, S_END
@@ -86,7 +87,9 @@ module kite_hdma #(
 
   state_t       st_q, st_d;
   logic         wr_q, wr_d;
-  logic [63:0]  addr_q, addr_d;      // next byte address
+  // next byte address: ADDR_WIDTH bits are enough, the request was checked to lie below
+  // 2^ADDR_WIDTH as a whole (bad_addr)
+  logic [ADDR_WIDTH-1:0] addr_q, addr_d;
   logic [12:0]  rem_q, rem_d;        // bytes left in the request
   logic [12:0]  chunk_q, chunk_d;    // bytes of the current burst
   logic [8:0]   beats_q, beats_d;    // beats of the current burst
@@ -161,7 +164,7 @@ module kite_hdma #(
       S_IDLE: begin
         if (req_valid) begin
           wr_d = req_write;
-          addr_d = req_addr;
+          addr_d = ADDR_WIDTH'(req_addr);
           rem_d = 13'(req_len);
           idx_d = '0;
           err_d = bad_addr;
@@ -202,7 +205,7 @@ module kite_hdma #(
             beat_d = beat_q + 9'd1;
             if (beat_q == beats_q - 9'd1 || beat_last_q) begin
               // burst complete (count beats; RLAST is trusted only as an extra stop)
-              addr_d = addr_q + 64'(chunk_q);
+              addr_d = addr_q + ADDR_WIDTH'(chunk_q);
               rem_d = rem_q - chunk_q;
               st_d = (err_q || rem_q == chunk_q) ? S_END : S_PLAN;
               if (beat_last_q != (beat_q == beats_q - 9'd1)) err_d = 1'b1;
@@ -239,7 +242,7 @@ module kite_hdma #(
           err_d = 1'b1;
           dec_d = m_bresp[0];
         end
-        addr_d = addr_q + 64'(chunk_q);
+        addr_d = addr_q + ADDR_WIDTH'(chunk_q);
         rem_d = rem_q - chunk_q;
         st_d = (m_bresp[1] || err_q || rem_q == chunk_q) ? S_END : S_PLAN;
       end
@@ -255,11 +258,11 @@ module kite_hdma #(
   end
 
   always_comb begin
-    m_araddr  = ADDR_WIDTH'(addr_q & ~WMASK);
+    m_araddr  = addr_q & ~WMASK;
     m_arlen   = 8'(beats_q - 9'd1);
     m_arsize  = 3'(WL);
     m_arvalid = st_q == S_AR;
-    m_awaddr  = ADDR_WIDTH'(addr_q & ~WMASK);
+    m_awaddr  = addr_q & ~WMASK;
     m_awlen   = 8'(beats_q - 9'd1);
     m_awsize  = 3'(WL);
     m_awvalid = st_q == S_AW;

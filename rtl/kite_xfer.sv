@@ -41,7 +41,8 @@
 module kite_xfer #(
   parameter int unsigned NUM_CTX = 16,        // contexts, 1..64
   parameter int unsigned NUM_PORTS = 1,       // root ports, 1..15
-  parameter int unsigned PKT_BUF_BYTES = 1024 // packet buffer, power of 2, 1024..4096
+  parameter int unsigned PKT_BUF_BYTES = 1024, // packet buffer, power of 2, 1024..4096
+  parameter int unsigned ADDR_WIDTH = 64      // DMA address bits, 32 or 64: pointers keep these
 ) (
   input  wire                  clk,
   input  wire                  rst,
@@ -146,6 +147,21 @@ module kite_xfer #(
   end
 
   localparam int unsigned PBW = $clog2(PKT_BUF_BYTES);
+  if (ADDR_WIDTH != 32 && ADDR_WIDTH != 64) begin : g_bad_aw
+    $error("kite_xfer: ADDR_WIDTH must be 32 or 64");
+  end
+
+  // A pointer from memory (a TRB) keeps ADDR_WIDTH bits plus one that says whether any bit
+  // above them was set: such an address stays out of range (the DMA port refuses it), and
+  // every register that holds a pointer is ADDR_WIDTH + 1 bits wide after synthesis (the
+  // registers' other sources, kite_regs and kite_ctx_ram, are narrow in the same way).
+  function automatic logic [63:0] narrow(input logic [63:0] a);
+    narrow = a;
+    if (ADDR_WIDTH < 64) begin
+      narrow = a & ((64'd1 << ADDR_WIDTH) - 64'd1);
+      narrow[ADDR_WIDTH % 64] = |(a >> ADDR_WIDTH);
+    end
+  endfunction
 
   // ---------------------------------------------------------------- constants
   localparam logic [2:0] ST_DIS = 3'd0, ST_RUN = 3'd1, ST_HALT = 3'd2, ST_STOP = 3'd3;
@@ -276,7 +292,7 @@ module kite_xfer #(
   logic        t_c, t_tc, t_isp, t_ch, t_ioc, t_idt, t_zlpf, t_dirin;
   logic [5:0]  t_type;
   logic [23:0] avail;
-  assign t_ptr  = t_q[63:0];
+  assign t_ptr  = narrow(t_q[63:0]);
   assign t_len  = t_q[64 +: 24];
   assign t_c    = t_q[96 + kite_regs_pkg::KITE_TRB_DW3_C_LSB];
   assign t_tc   = t_q[96 + kite_regs_pkg::KITE_TRB_DW3_TC_LSB];
@@ -562,7 +578,7 @@ module kite_xfer #(
               if (ctx_state_i == ST_RUN) begin
                 cmd_code_d = C_CSE;
               end else begin
-                c_deq_d = cmd_arg_q[63:4];
+                c_deq_d = 60'(narrow(cmd_arg_q) >> 4);
                 c_dcs_d = cmd_arg_q[0];
                 c_off_d = '0;
                 c_tdb_d = '0;
