@@ -25,7 +25,11 @@
 //      ended). After an ACK the next turn is that context's and takes the packet as it is
 //      (a dry walk advances the pointers without DMA), so the bus sees the next token a few
 //      hundred nanoseconds after the handshake; anything else (NAK, an error, a command, RUN
-//      cleared, a turn that ends without sending it) takes the prefetched bytes back out. IN: the request is sent and the bytes received go into the
+//      cleared, a turn that ends without sending it) takes the prefetched bytes back out.
+//      Bulk IN read-ahead: after a full-size bulk IN packet is ACKed, and its TRB has room for
+//      another full packet, the next IN request goes to the engine before this packet is
+//      written to memory; its bytes wait in the IN FIFO, and the context's next turn (which
+//      comes at once) takes its result instead of sending a request. IN: the request is sent and the bytes received go into the
 //      packet buffer.
 //   4. On ACK the packet is committed: the walk runs again from the packet's start, writes IN
 //      data to memory, advances the dequeue pointer past completed TRBs, writes a SUCCESS event
@@ -195,7 +199,7 @@ module kite_xfer #(
   localparam logic [1:0] TOK_SETUP = 2'd0, TOK_OUT = 2'd1, TOK_IN = 2'd2;
 
   typedef enum logic [5:0] {
-    S_IDLE, S_DRAIN, S_DISCARD, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN,
+    S_IDLE, S_DRAIN, S_DISCARD, S_INRA, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN,
     S_TSTART, S_WFETCH, S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
     S_WAIT_RES, S_RESULT, S_COMMIT, S_COMMIT_WR, S_COMPLETE, S_ADVANCE, S_SKIP, S_PKT_DONE,
     S_TEND, S_HALT, S_HALT_WB, S_EVT, S_EVT_WAIT, S_HOSTERR
@@ -256,6 +260,11 @@ module kite_xfer #(
   logic [11:0] pf_len_q, pf_len_d;
   logic        pf_turn_q, pf_turn_d;   // this turn was given to pf_ctx_q to send it
   logic        dry_q, dry_d;           // this packet is the prefetched one: walk without DMA
+  // bulk IN read-ahead
+  logic        inra_q, inra_d;         // an IN request of inra_ctx_q is in the engine already
+  logic [5:0]  inra_ctx_q, inra_ctx_d;
+  logic        inra_turn_q, inra_turn_d;  // this turn takes that request's result
+  logic        inra_ok;                // the ACKed IN packet allows a read-ahead
   logic        frame_wait_q, frame_wait_d;
   logic        tend_work_q, tend_work_d;
   logic [5:0]  last_q, last_d;         // last async context served
@@ -381,10 +390,16 @@ module kite_xfer #(
     end
   end
 
+  // a full bulk IN packet in a TRB with room for the next one, the TRB still in the cache
+  assign inra_ok = tok_q == TOK_IN && !tiso_q && !tsetup_q && !cf_ctrl && !cf_periodic &&
+                   plen_q == 12'(cf_mps) && t_valid_q && t_addr_q == c_deq_q &&
+                   t_c == c_dcs_q && t_type == T_NORMAL &&
+                   t_len >= c_off_q + 24'(plen_q) + 24'(cf_mps) && run_i && !hcr_q;
+
   logic safe;   // no DMA request or OUT push in progress: HCRESET may abort here
   assign safe = !(st_q == S_WFETCH_WAIT || st_q == S_BUILD_RD || st_q == S_COMMIT_WR ||
                   st_q == S_EVT_WAIT || st_q == S_PUSH_OUT || st_q == S_PUSH_REQ ||
-                  st_q == S_DISCARD);
+                  st_q == S_DISCARD || st_q == S_INRA);
 
   logic [11:0] take_now;
   always_comb begin
@@ -442,6 +457,9 @@ module kite_xfer #(
     pf_len_d = pf_len_q;
     pf_turn_d = pf_turn_q;
     dry_d = dry_q;
+    inra_d = inra_q;
+    inra_ctx_d = inra_ctx_q;
+    inra_turn_d = inra_turn_q;
     frame_wait_d = frame_wait_q & ~sof_i;
     tend_work_d = tend_work_q;
     last_d = last_q;
@@ -492,6 +510,12 @@ module kite_xfer #(
       S_IDLE: begin
         if (drain_q) begin
           st_d = S_DRAIN;
+        end else if (inra_q) begin
+          // the context whose IN request is already in the engine takes its result now
+          cur_d = inra_ctx_q;
+          inra_turn_d = 1'b1;
+          ret_d = S_TSTART;
+          st_d = S_LOAD;
         end else if (discard_q != 0) begin
           st_d = S_DISCARD;
         end else if (pf_q && (cmd_busy_q || !run_i)) begin
@@ -522,6 +546,15 @@ module kite_xfer #(
           if (!pick_periodic) last_d = pick;
           ret_d = S_TSTART;
           st_d = S_LOAD;
+        end
+      end
+      S_INRA: begin
+        treq_valid_o = 1'b1;
+        if (treq_ready_i) begin
+          inra_d = 1'b1;
+          inra_ctx_d = cur_q;
+          outstanding_d = 1'b1;
+          st_d = S_WFETCH;   // the commit of the packet just received
         end
       end
       S_DISCARD: begin
@@ -834,6 +867,12 @@ module kite_xfer #(
                        (!cf_ctrl && cf_dirin)) begin
             plen_d = '0;
             st_d = S_PUSH_REQ;
+            if (inra_turn_q) begin
+              // its request went to the engine during the last turn
+              inra_d = 1'b0;
+              inra_turn_d = 1'b0;
+              st_d = S_WAIT_RES;
+            end
           end else if (t_type == T_STATUS) begin
             plen_d = '0;
             st_d = S_PUSH_REQ;
@@ -997,6 +1036,10 @@ module kite_xfer #(
               walked_d = 1'b0;
               links_d = '0;
               st_d = S_WFETCH;
+              if (inra_ok) begin
+                tdata1_d = !c_tog_q;   // the toggle after this packet
+                st_d = S_INRA;
+              end
             end
             R_NAK, R_TOGGLE: c_err_d = '0;
             R_STALL: begin
@@ -1233,6 +1276,14 @@ module kite_xfer #(
       opush_d = '0;
       st_d = S_WAIT_RES;
     end
+    // a turn given to take the read-ahead IN result that ends without it drops it
+    if (inra_turn_q && st_q != S_IDLE && st_d == S_IDLE) begin
+      inra_turn_d = 1'b0;
+      if (inra_q) begin
+        inra_d = 1'b0;
+        drain_d = 1'b1;
+      end
+    end
     // a turn given to send the prefetched packet that ends without sending it takes it back
     if (pf_turn_q && st_q != S_IDLE && st_d == S_IDLE) begin
       pf_turn_d = 1'b0;
@@ -1262,6 +1313,8 @@ module kite_xfer #(
       pf_mode_d = 1'b0;
       pf_turn_d = 1'b0;
       dry_d = 1'b0;
+      inra_d = 1'b0;
+      inra_turn_d = 1'b0;
     end
   end
 
@@ -1357,6 +1410,9 @@ module kite_xfer #(
       pf_len_q <= '0;
       pf_turn_q <= 1'b0;
       dry_q <= 1'b0;
+      inra_q <= 1'b0;
+      inra_ctx_q <= '0;
+      inra_turn_q <= 1'b0;
       frame_wait_q <= 1'b0;
       tend_work_q <= 1'b0;
       last_q <= '0;
@@ -1421,6 +1477,9 @@ module kite_xfer #(
       pf_len_q <= pf_len_d;
       pf_turn_q <= pf_turn_d;
       dry_q <= dry_d;
+      inra_q <= inra_d;
+      inra_ctx_q <= inra_ctx_d;
+      inra_turn_q <= inra_turn_d;
       frame_wait_q <= frame_wait_d;
       tend_work_q <= tend_work_d;
       last_q <= last_d;
