@@ -23,7 +23,8 @@ module kite_axi_top #(
   parameter int unsigned PKT_BUF_BYTES = 1024, // packet buffer, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000,   // usb_clk frequency
-  parameter bit ONCHIP_PHY = 1'b0              // CAP_HOST.ONCHIP_PHY (kite_fs_phy beside it)
+  parameter bit ONCHIP_PHY = 1'b0,             // CAP_HOST.ONCHIP_PHY (kite_fs_phy beside it)
+  parameter bit SELF_TEST = 1'b1               // DMA self-test engine present (CAP.DMA_TEST)
 ) (
   input  wire                        clk,
   input  wire                        rst,   // synchronous, active high
@@ -117,7 +118,7 @@ module kite_axi_top #(
     $error("kite_axi_top: MAX_BURST_BEATS must be 1..256");
   end
 
-  logic        reg_wr_en;
+  logic        reg_wr_en, reg_rd_en, reg_rd_hold;
   logic [11:0] reg_wr_addr, reg_rd_addr;
   logic [31:0] reg_wr_data, reg_rd_data;
   logic [3:0]  reg_wr_strb;
@@ -133,18 +134,20 @@ module kite_axi_top #(
     .s_axil_arready(s_axil_arready), .s_axil_rdata(s_axil_rdata),
     .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid), .s_axil_rready(s_axil_rready),
     .reg_wr_en(reg_wr_en), .reg_wr_addr(reg_wr_addr), .reg_wr_data(reg_wr_data),
-    .reg_wr_strb(reg_wr_strb), .reg_rd_addr(reg_rd_addr), .reg_rd_data(reg_rd_data)
+    .reg_wr_strb(reg_wr_strb), .reg_rd_en(reg_rd_en), .reg_rd_addr(reg_rd_addr),
+    .reg_rd_data(reg_rd_data), .reg_rd_hold(reg_rd_hold)
   );
 
   kite_core #(
     .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
     .NUM_PORTS(NUM_PORTS), .NUM_CTX(NUM_CTX), .MAX_BURST_BEATS(MAX_BURST_BEATS),
     .DMA_BUF_BYTES(DMA_BUF_BYTES), .PKT_BUF_BYTES(PKT_BUF_BYTES), .BUS_CLK_HZ(BUS_CLK_HZ),
-    .USB_CLK_HZ(USB_CLK_HZ), .ONCHIP_PHY(ONCHIP_PHY)
+    .USB_CLK_HZ(USB_CLK_HZ), .ONCHIP_PHY(ONCHIP_PHY), .SELF_TEST(SELF_TEST)
   ) u_core (
     .clk(clk), .rst(rst), .usb_clk(usb_clk), .usb_rst(usb_rst),
     .reg_wr_en(reg_wr_en), .reg_wr_addr(reg_wr_addr), .reg_wr_data(reg_wr_data),
-    .reg_wr_strb(reg_wr_strb), .reg_rd_addr(reg_rd_addr), .reg_rd_data(reg_rd_data),
+    .reg_wr_strb(reg_wr_strb), .reg_rd_en(reg_rd_en), .reg_rd_hold(reg_rd_hold),
+    .reg_rd_addr(reg_rd_addr), .reg_rd_data(reg_rd_data),
     .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
     .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
     .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),

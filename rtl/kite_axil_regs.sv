@@ -40,8 +40,10 @@ module kite_axil_regs #(
   output logic [11:0]                reg_wr_addr,
   output logic [31:0]                reg_wr_data,
   output logic [3:0]                 reg_wr_strb,
+  output logic                       reg_rd_en,    // AR handshake: the register port samples
   output logic [11:0]                reg_rd_addr,
-  input  wire  [31:0]                reg_rd_data
+  input  wire  [31:0]                reg_rd_data,  // the cycle after reg_rd_en, held until the next
+  output logic                       reg_rd_hold   // the read data is still on R (not yet taken)
 );
 
   if (AXIL_ADDR_WIDTH < 12 || AXIL_ADDR_WIDTH > 64) begin : g_bad_aw
@@ -55,7 +57,6 @@ module kite_axil_regs #(
   logic [3:0]  w_strb_q, w_strb_d;
   logic        bvalid_q, bvalid_d;
   logic        rvalid_q, rvalid_d;
-  logic [31:0] rdata_q, rdata_d;
 
   assign s_axil_awready = !aw_have_q && !bvalid_q;
   assign s_axil_wready  = !w_have_q && !bvalid_q;
@@ -63,14 +64,16 @@ module kite_axil_regs #(
   assign s_axil_bresp   = 2'b00;
   assign s_axil_arready = !rvalid_q;
   assign s_axil_rvalid  = rvalid_q;
-  assign s_axil_rdata   = rdata_q;
+  assign s_axil_rdata   = reg_rd_data;
   assign s_axil_rresp   = 2'b00;
 
   assign reg_wr_en   = aw_have_q && w_have_q;
   assign reg_wr_addr = {aw_addr_q[11:2], 2'b00};
   assign reg_wr_data = w_data_q;
   assign reg_wr_strb = w_strb_q;
+  assign reg_rd_en   = s_axil_arvalid && s_axil_arready;
   assign reg_rd_addr = {s_axil_araddr[11:2], 2'b00};
+  assign reg_rd_hold = rvalid_q;
 
   always_comb begin
     aw_have_d = aw_have_q;
@@ -95,10 +98,8 @@ module kite_axil_regs #(
     end
     if (bvalid_q && s_axil_bready) bvalid_d = 1'b0;
     rvalid_d = rvalid_q;
-    rdata_d  = rdata_q;
-    if (s_axil_arvalid && s_axil_arready) begin
+    if (reg_rd_en) begin
       rvalid_d = 1'b1;
-      rdata_d  = reg_rd_data;
     end else if (rvalid_q && s_axil_rready) begin
       rvalid_d = 1'b0;
     end
@@ -113,7 +114,6 @@ module kite_axil_regs #(
       w_strb_q  <= '0;
       bvalid_q  <= 1'b0;
       rvalid_q  <= 1'b0;
-      rdata_q   <= '0;
     end else begin
       aw_have_q <= aw_have_d;
       aw_addr_q <= aw_addr_d;
@@ -122,7 +122,6 @@ module kite_axil_regs #(
       w_strb_q  <= w_strb_d;
       bvalid_q  <= bvalid_d;
       rvalid_q  <= rvalid_d;
-      rdata_q   <= rdata_d;
     end
   end
 

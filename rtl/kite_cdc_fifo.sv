@@ -2,9 +2,13 @@
 //
 // kite_cdc_fifo: asynchronous FIFO with Gray-coded pointers (Cummings style). First-word
 // fall-through on the read side: rd_data is valid whenever !rd_empty, rd_en pops it.
-// The memory is written in wr_clk and read combinationally in rd_clk; the read address is a
-// rd_clk register and the addressed word was written at least two synchroniser cycles before,
-// so the read is stable. Counts are conservative (the other side's pointer lags).
+// The memory has one write port (wr_clk) and one registered read port (rd_clk, with a clock
+// enable), the pattern that infers block RAM (RAMB18/36, SB_RAM40_4K). Its output register is
+// the head of the FIFO: a word is fetched into it when the head is empty or popped, so after
+// the first word (one rd_clk of latency) the reader can pop every cycle. The fetched word was
+// written at least two synchroniser cycles before and its slot is only freed when it is
+// popped, so the writer never writes the address being read. Counts are conservative (the
+// other side's pointer lags; rd_count is 0 until the head is fetched).
 
 `default_nettype none
 
@@ -49,6 +53,7 @@ module kite_cdc_fifo #(
   endfunction
 
   logic [WIDTH-1:0] mem [DEPTH];
+  logic [WIDTH-1:0] rd_q;   // the RAM's output register: no reset, only a clock enable
 
   // ---------------------------------------------------------------- write side
   logic [AW:0] wbin_q, wbin_d, wgray_q;
@@ -66,6 +71,9 @@ module kite_cdc_fifo #(
 
   always_ff @(posedge wr_clk) begin
     if (do_wr) mem[wbin_q[AW-1:0]] <= wr_data;
+  end
+
+  always_ff @(posedge wr_clk) begin
     if (wr_rst) begin
       wbin_q  <= '0;
       wgray_q <= '0;
@@ -76,27 +84,40 @@ module kite_cdc_fifo #(
   end
 
   // ---------------------------------------------------------------- read side
+  // rbin_q: the head word (popped words are freed); head_q: the head is in rd_q
   logic [AW:0] rbin_q, rbin_d, rgray_q;
-  logic [AW:0] wgray_r, wbin_r;
-  logic        do_rd;
+  logic [AW:0] wgray_r, wbin_r, rfill;
+  logic [AW-1:0] raddr;
+  logic        do_rd, rd_ce, head_q, head_d;
 
   kite_cdc_sync #(.WIDTH(AW + 1)) u_w2r (
     .dst_clk(rd_clk), .dst_rst(rd_rst), .d(wgray_q), .q(wgray_r)
   );
   assign wbin_r   = gray2bin(wgray_r);
-  assign rd_count = wbin_r - rbin_q;
-  assign rd_empty = rd_count == '0;
-  assign do_rd    = rd_en && !rd_empty;
+  assign rfill    = wbin_r - rbin_q;            // written, not popped (the head included)
+  assign rd_empty = !head_q;
+  assign rd_count = head_q ? rfill : '0;
+  assign do_rd    = rd_en && head_q;
   assign rbin_d   = rbin_q + (AW + 1)'(do_rd);
-  assign rd_data  = mem[rbin_q[AW-1:0]];
+  // fetch the word after the head when the head is free or leaves now and that word exists
+  assign raddr    = rbin_q[AW-1:0] + AW'(head_q);
+  assign rd_ce    = (!head_q || do_rd) && rfill > (AW + 1)'(head_q);
+  assign head_d   = rd_ce || (head_q && !do_rd);
+  assign rd_data  = rd_q;
+
+  always_ff @(posedge rd_clk) begin
+    if (rd_ce) rd_q <= mem[raddr];
+  end
 
   always_ff @(posedge rd_clk) begin
     if (rd_rst) begin
       rbin_q  <= '0;
       rgray_q <= '0;
+      head_q  <= 1'b0;
     end else begin
       rbin_q  <= rbin_d;
       rgray_q <= bin2gray(rbin_d);
+      head_q  <= head_d;
     end
   end
 

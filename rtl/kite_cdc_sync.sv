@@ -30,7 +30,9 @@ module kite_cdc_sync #(
     $error("kite_cdc_sync: STAGES must be 2..4");
   end
 
-  logic [WIDTH-1:0] sync_q [STAGES];
+  // ASYNC_REG: Vivado keeps the chain together (one slice) and treats the first stage as a
+  // synchroniser in its timing and CDC reports
+  (* ASYNC_REG = "TRUE" *) logic [WIDTH-1:0] sync_q [STAGES];
   logic [WIDTH-1:0] out_q, out_d;
 
   always_comb begin

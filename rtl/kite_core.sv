@@ -26,7 +26,8 @@ module kite_core #(
   parameter int unsigned PKT_BUF_BYTES = 1024,  // packet buffer / OUT FIFO, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000, // usb_clk frequency
-  parameter bit ONCHIP_PHY = 1'b0               // CAP_HOST.ONCHIP_PHY
+  parameter bit ONCHIP_PHY = 1'b0,              // CAP_HOST.ONCHIP_PHY
+  parameter bit SELF_TEST = 1'b1                // DMA self-test engine present (CAP.DMA_TEST)
 ) (
   input  wire                      clk,
   input  wire                      rst,
@@ -38,8 +39,10 @@ module kite_core #(
   input  wire  [11:0]              reg_wr_addr,
   input  wire  [31:0]              reg_wr_data,
   input  wire  [3:0]               reg_wr_strb,
+  input  wire                      reg_rd_en,    // sample reg_rd_addr
+  input  wire                      reg_rd_hold,  // keep the last read data (bus not done)
   input  wire  [11:0]              reg_rd_addr,
-  output logic [31:0]              reg_rd_data,
+  output logic [31:0]              reg_rd_data,  // the cycle after reg_rd_en
 
   // AXI4 master (burst INCR, cache/prot/lock fixed by the top)
   output logic [ID_WIDTH-1:0]      m_axi_awid,
@@ -130,7 +133,7 @@ module kite_core #(
     .CAP_ADDR_WIDTH     (ADDR_WIDTH),
     .CAP_DATA_BYTES_LOG2($clog2(DATA_WIDTH / 8)),
     .NUM_PORTS          (NUM_PORTS),
-    .CAP_DMA_TEST       (1'b1),
+    .CAP_DMA_TEST       (SELF_TEST),
     .CAP_MAX_BURST_LOG2 ($clog2(MAX_BURST_BEATS)),
     .NUM_CTX            (NUM_CTX),
     .PKT_BUF_LOG2       ($clog2(PKT_BUF_BYTES)),
@@ -140,7 +143,7 @@ module kite_core #(
   ) u_regs (
     .clk(clk), .rst(rst),
     .wr_en(reg_wr_en), .wr_addr(reg_wr_addr), .wr_data(reg_wr_data), .wr_strb(reg_wr_strb),
-    .rd_addr(reg_rd_addr), .rd_data(reg_rd_data),
+    .rd_en(reg_rd_en), .rd_addr(reg_rd_addr), .rd_data(reg_rd_data),
     .dmatest_start_o(dt_start), .dmatest_op_o(dt_op), .dmatest_src_o(dt_src),
     .dmatest_dst_o(dt_dst), .dmatest_len_o(dt_len), .dmatest_seed_o(dt_seed),
     .dmatest_step_o(dt_step), .dmatest_busy_i(dt_busy), .dmatest_done_i(dt_done),
@@ -173,29 +176,31 @@ module kite_core #(
   logic [2:0]  e_state, e_state_w;
   logic [1:0]  e_errcnt, e_errcnt_w;
   logic [23:0] e_tdb, e_tdb_w, e_off, e_off_w;
-  logic        e_we, e_clr_work, e_set_work, e_clr_due;
+  logic        e_load, e_store, e_ready, e_due, e_served, e_clr_work, e_set_work, e_skip;
   logic [63:0] ready_async, ready_periodic;
 
-  kite_ctx_ram #(.NUM_CTX(NUM_CTX)) u_ctx (
+  kite_ctx_ram #(.NUM_CTX(NUM_CTX), .ADDR_WIDTH(ADDR_WIDTH)) u_ctx (
     .clk(clk), .rst(rst), .clear_i(hcreset),
+    .reg_rd_en(reg_rd_en && reg_rd_addr[11]), .reg_rd_hold(reg_rd_hold),
     .reg_rd_idx(reg_rd_addr[10:5]), .reg_rd_word(reg_rd_addr[4:2]), .reg_rd_data(ctx_rd_data),
     .reg_wr_en(ctx_wr_en), .reg_wr_idx(reg_wr_addr[10:5]), .reg_wr_word(reg_wr_addr[4:2]),
     .reg_wr_data(reg_wr_data), .reg_wr_mask(ctx_wr_mask),
-    .db_valid(db_valid), .db_ctx(db_ctx), .sof_i(sof_bus),
-    .e_idx(e_idx), .e_cfg0(e_cfg0), .e_interval(e_interval), .e_deq(e_deq), .e_dcs(e_dcs),
+    .db_valid(db_valid), .db_ctx(db_ctx), .sof_i(sof_bus), .frame_i(frame_bus),
+    .e_idx(e_idx), .e_load(e_load), .e_store(e_store), .e_ready(e_ready),
+    .e_cfg0(e_cfg0), .e_interval(e_interval), .e_deq(e_deq), .e_dcs(e_dcs),
     .e_state(e_state), .e_toggle(e_toggle), .e_errcnt(e_errcnt), .e_tdb(e_tdb), .e_off(e_off),
-    .e_zlp(e_zlp), .e_cin(e_cin),
-    .e_we(e_we), .e_deq_i(e_deq_w), .e_dcs_i(e_dcs_w), .e_state_i(e_state_w),
+    .e_zlp(e_zlp), .e_cin(e_cin), .e_due(e_due),
+    .e_deq_i(e_deq_w), .e_dcs_i(e_dcs_w), .e_state_i(e_state_w),
     .e_toggle_i(e_toggle_w), .e_errcnt_i(e_errcnt_w), .e_tdb_i(e_tdb_w), .e_off_i(e_off_w),
-    .e_zlp_i(e_zlp_w), .e_cin_i(e_cin_w),
-    .e_clr_work(e_clr_work), .e_set_work(e_set_work), .e_clr_due(e_clr_due),
+    .e_zlp_i(e_zlp_w), .e_cin_i(e_cin_w), .e_served_i(e_served),
+    .e_clr_work(e_clr_work), .e_set_work(e_set_work), .e_skip(e_skip),
     .ready_async(ready_async), .ready_periodic(ready_periodic)
   );
 
   // ---------------------------------------------------------------- host engine
   logic        hd_req_valid, hd_req_ready, hd_req_write, hd_done, hd_err, hd_rd_valid;
   logic [63:0] hd_req_addr;
-  logic [11:0] hd_req_len, hd_rd_idx, hd_wr_idx;
+  logic [11:0] hd_req_len, hd_rd_idx, hd_wr_idx, hd_wr_idx_next;
   logic [7:0]  hd_rd_data, hd_wr_data;
   logic        treq_valid, treq_full, tout_valid, tout_full, tin_empty, tin_ready;
   logic [31:0] treq_data;
@@ -215,16 +220,17 @@ module kite_core #(
     .sof_i(sof_bus), .frame_i(frame_bus),
     .ctx_idx_o(e_idx), .ctx_cfg0_i(e_cfg0), .ctx_deq_i(e_deq), .ctx_dcs_i(e_dcs),
     .ctx_state_i(e_state), .ctx_toggle_i(e_toggle), .ctx_errcnt_i(e_errcnt),
-    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin),
-    .ctx_we_o(e_we), .ctx_deq_o(e_deq_w), .ctx_dcs_o(e_dcs_w), .ctx_state_o(e_state_w),
+    .ctx_tdb_i(e_tdb), .ctx_off_i(e_off), .ctx_zlp_i(e_zlp), .ctx_cin_i(e_cin), .ctx_due_i(e_due),
+    .ctx_ready_i(e_ready), .ctx_load_o(e_load), .ctx_store_o(e_store), .ctx_served_o(e_served), .ctx_deq_o(e_deq_w), .ctx_dcs_o(e_dcs_w), .ctx_state_o(e_state_w),
     .ctx_toggle_o(e_toggle_w), .ctx_errcnt_o(e_errcnt_w), .ctx_tdb_o(e_tdb_w),
     .ctx_off_o(e_off_w), .ctx_zlp_o(e_zlp_w), .ctx_cin_o(e_cin_w),
-    .ctx_clr_work_o(e_clr_work), .ctx_set_work_o(e_set_work), .ctx_clr_due_o(e_clr_due),
+    .ctx_clr_work_o(e_clr_work), .ctx_set_work_o(e_set_work), .ctx_skip_o(e_skip),
     .ready_async_i(ready_async), .ready_periodic_i(ready_periodic),
     .dma_req_valid(hd_req_valid), .dma_req_ready(hd_req_ready), .dma_req_write(hd_req_write),
     .dma_req_addr(hd_req_addr), .dma_req_len(hd_req_len), .dma_done(hd_done),
     .dma_err(hd_err), .dma_rd_valid(hd_rd_valid), .dma_rd_data(hd_rd_data),
-    .dma_rd_idx(hd_rd_idx), .dma_wr_idx(hd_wr_idx), .dma_wr_data(hd_wr_data),
+    .dma_rd_idx(hd_rd_idx), .dma_wr_idx(hd_wr_idx), .dma_wr_idx_next(hd_wr_idx_next),
+    .dma_wr_data(hd_wr_data),
     .treq_valid_o(treq_valid), .treq_ready_i(!treq_full), .treq_data_o(treq_data),
     .tout_valid_o(tout_valid), .tout_ready_i(!tout_full), .tout_data_o(tout_data),
     .tin_valid_i(!tin_empty), .tin_ready_o(tin_ready), .tin_data_i(tin_data)
@@ -252,38 +258,6 @@ module kite_core #(
   logic [DATA_WIDTH-1:0]   a_rdata;
   logic                    a_rlast;
 
-  // self-test engine: its burst/lock/cache/prot/IDs are fixed and not forwarded
-  logic [ID_WIDTH-1:0] dt_awid, dt_arid;
-  logic [1:0] dt_awburst, dt_arburst;
-  logic dt_awlock, dt_arlock;
-  logic [3:0] dt_awcache, dt_arcache;
-  logic [2:0] dt_awprot, dt_arprot;
-
-  kite_dma_test #(
-    .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
-    .MAX_BURST_BEATS(MAX_BURST_BEATS), .BUF_BYTES(DMA_BUF_BYTES)
-  ) u_dma_test (
-    .clk(clk), .rst(rst),
-    .start_i(dt_start), .op_i(dt_op), .src_i(dt_src), .dst_i(dt_dst), .len_i(dt_len),
-    .seed_i(dt_seed), .step_i(dt_step), .busy_o(dt_busy), .done_o(dt_done),
-    .error_o(dt_error), .err_code_o(dt_err_code), .crc_o(dt_crc),
-    .done_bytes_o(dt_done_bytes), .cycles_o(dt_cycles), .done_evt_o(dt_done_evt),
-    .error_evt_o(dt_error_evt),
-    .m_axi_awid(dt_awid), .m_axi_awaddr(a_awaddr[0 +: ADDR_WIDTH]), .m_axi_awlen(a_awlen[7:0]),
-    .m_axi_awsize(a_awsize[2:0]), .m_axi_awburst(dt_awburst), .m_axi_awlock(dt_awlock),
-    .m_axi_awcache(dt_awcache), .m_axi_awprot(dt_awprot), .m_axi_awvalid(a_awvalid[0]),
-    .m_axi_awready(a_awready[0]), .m_axi_wdata(a_wdata[0 +: DATA_WIDTH]),
-    .m_axi_wstrb(a_wstrb[0 +: SB]), .m_axi_wlast(a_wlast[0]), .m_axi_wvalid(a_wvalid[0]),
-    .m_axi_wready(a_wready[0]), .m_axi_bid('0), .m_axi_bresp(a_bresp),
-    .m_axi_bvalid(a_bvalid[0]), .m_axi_bready(a_bready[0]),
-    .m_axi_arid(dt_arid), .m_axi_araddr(a_araddr[0 +: ADDR_WIDTH]),
-    .m_axi_arlen(a_arlen[7:0]), .m_axi_arsize(a_arsize[2:0]), .m_axi_arburst(dt_arburst),
-    .m_axi_arlock(dt_arlock), .m_axi_arcache(dt_arcache), .m_axi_arprot(dt_arprot),
-    .m_axi_arvalid(a_arvalid[0]), .m_axi_arready(a_arready[0]), .m_axi_rid('0),
-    .m_axi_rdata(a_rdata), .m_axi_rresp(a_rresp), .m_axi_rlast(a_rlast),
-    .m_axi_rvalid(a_rvalid[0]), .m_axi_rready(a_rready[0])
-  );
-
   kite_hdma #(
     .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .MAX_BURST_BEATS(MAX_BURST_BEATS)
   ) u_hdma (
@@ -291,6 +265,7 @@ module kite_core #(
     .req_valid(hd_req_valid), .req_ready(hd_req_ready), .req_write(hd_req_write),
     .req_addr(hd_req_addr), .req_len(hd_req_len), .done(hd_done), .err(hd_err),
     .rd_valid(hd_rd_valid), .rd_data(hd_rd_data), .rd_idx(hd_rd_idx), .wr_idx(hd_wr_idx),
+    .wr_idx_next(hd_wr_idx_next),
     .wr_data(hd_wr_data),
     .m_awaddr(a_awaddr[ADDR_WIDTH +: ADDR_WIDTH]), .m_awlen(a_awlen[15:8]),
     .m_awsize(a_awsize[5:3]), .m_awvalid(a_awvalid[1]), .m_awready(a_awready[1]),
@@ -303,24 +278,120 @@ module kite_core #(
     .m_rready(a_rready[1])
   );
 
-  kite_axi_arb #(.ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH)) u_arb (
-    .clk(clk), .rst(rst),
-    .s_awvalid(a_awvalid), .s_awready(a_awready), .s_awaddr(a_awaddr), .s_awlen(a_awlen),
-    .s_awsize(a_awsize), .s_wvalid(a_wvalid), .s_wready(a_wready), .s_wdata(a_wdata),
-    .s_wstrb(a_wstrb), .s_wlast(a_wlast), .s_bvalid(a_bvalid), .s_bready(a_bready),
-    .s_bresp(a_bresp), .s_arvalid(a_arvalid), .s_arready(a_arready), .s_araddr(a_araddr),
-    .s_arlen(a_arlen), .s_arsize(a_arsize), .s_rvalid(a_rvalid), .s_rready(a_rready),
-    .s_rdata(a_rdata), .s_rresp(a_rresp), .s_rlast(a_rlast),
-    .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
-    .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
-    .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
-    .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
-    .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
-    .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
-    .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
-    .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
-    .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
-  );
+  if (SELF_TEST) begin : g_self_test
+    // self-test engine: its burst/lock/cache/prot/IDs are fixed and not forwarded
+    logic [ID_WIDTH-1:0] dt_awid, dt_arid;
+    logic [1:0] dt_awburst, dt_arburst;
+    logic dt_awlock, dt_arlock;
+    logic [3:0] dt_awcache, dt_arcache;
+    logic [2:0] dt_awprot, dt_arprot;
+
+    kite_dma_test #(
+      .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
+      .MAX_BURST_BEATS(MAX_BURST_BEATS), .BUF_BYTES(DMA_BUF_BYTES)
+    ) u_dma_test (
+      .clk(clk), .rst(rst),
+      .start_i(dt_start), .op_i(dt_op), .src_i(dt_src), .dst_i(dt_dst), .len_i(dt_len),
+      .seed_i(dt_seed), .step_i(dt_step), .busy_o(dt_busy), .done_o(dt_done),
+      .error_o(dt_error), .err_code_o(dt_err_code), .crc_o(dt_crc),
+      .done_bytes_o(dt_done_bytes), .cycles_o(dt_cycles), .done_evt_o(dt_done_evt),
+      .error_evt_o(dt_error_evt),
+      .m_axi_awid(dt_awid), .m_axi_awaddr(a_awaddr[0 +: ADDR_WIDTH]), .m_axi_awlen(a_awlen[7:0]),
+      .m_axi_awsize(a_awsize[2:0]), .m_axi_awburst(dt_awburst), .m_axi_awlock(dt_awlock),
+      .m_axi_awcache(dt_awcache), .m_axi_awprot(dt_awprot), .m_axi_awvalid(a_awvalid[0]),
+      .m_axi_awready(a_awready[0]), .m_axi_wdata(a_wdata[0 +: DATA_WIDTH]),
+      .m_axi_wstrb(a_wstrb[0 +: SB]), .m_axi_wlast(a_wlast[0]), .m_axi_wvalid(a_wvalid[0]),
+      .m_axi_wready(a_wready[0]), .m_axi_bid('0), .m_axi_bresp(a_bresp),
+      .m_axi_bvalid(a_bvalid[0]), .m_axi_bready(a_bready[0]),
+      .m_axi_arid(dt_arid), .m_axi_araddr(a_araddr[0 +: ADDR_WIDTH]),
+      .m_axi_arlen(a_arlen[7:0]), .m_axi_arsize(a_arsize[2:0]), .m_axi_arburst(dt_arburst),
+      .m_axi_arlock(dt_arlock), .m_axi_arcache(dt_arcache), .m_axi_arprot(dt_arprot),
+      .m_axi_arvalid(a_arvalid[0]), .m_axi_arready(a_arready[0]), .m_axi_rid('0),
+      .m_axi_rdata(a_rdata), .m_axi_rresp(a_rresp), .m_axi_rlast(a_rlast),
+      .m_axi_rvalid(a_rvalid[0]), .m_axi_rready(a_rready[0])
+    );
+
+    kite_axi_arb #(.ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH)) u_arb (
+      .clk(clk), .rst(rst),
+      .s_awvalid(a_awvalid), .s_awready(a_awready), .s_awaddr(a_awaddr), .s_awlen(a_awlen),
+      .s_awsize(a_awsize), .s_wvalid(a_wvalid), .s_wready(a_wready), .s_wdata(a_wdata),
+      .s_wstrb(a_wstrb), .s_wlast(a_wlast), .s_bvalid(a_bvalid), .s_bready(a_bready),
+      .s_bresp(a_bresp), .s_arvalid(a_arvalid), .s_arready(a_arready), .s_araddr(a_araddr),
+      .s_arlen(a_arlen), .s_arsize(a_arsize), .s_rvalid(a_rvalid), .s_rready(a_rready),
+      .s_rdata(a_rdata), .s_rresp(a_rresp), .s_rlast(a_rlast),
+      .m_axi_awid(m_axi_awid), .m_axi_awaddr(m_axi_awaddr), .m_axi_awlen(m_axi_awlen),
+      .m_axi_awsize(m_axi_awsize), .m_axi_awvalid(m_axi_awvalid),
+      .m_axi_awready(m_axi_awready), .m_axi_wdata(m_axi_wdata), .m_axi_wstrb(m_axi_wstrb),
+      .m_axi_wlast(m_axi_wlast), .m_axi_wvalid(m_axi_wvalid), .m_axi_wready(m_axi_wready),
+      .m_axi_bresp(m_axi_bresp), .m_axi_bvalid(m_axi_bvalid), .m_axi_bready(m_axi_bready),
+      .m_axi_arid(m_axi_arid), .m_axi_araddr(m_axi_araddr), .m_axi_arlen(m_axi_arlen),
+      .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
+      .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
+      .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready)
+    );
+    // fixed AXI attributes of the self-test engine: not forwarded
+    logic unused_st;
+    assign unused_st = ^{dt_awid, dt_arid, dt_awburst, dt_arburst, dt_awlock, dt_arlock,
+                         dt_awcache, dt_arcache, dt_awprot, dt_arprot};
+  end else begin : g_no_self_test
+    // the host engine alone drives the master (ID 1, as through the arbiter)
+    assign m_axi_awid = ID_WIDTH'(1);
+    assign m_axi_arid = ID_WIDTH'(1);
+    assign m_axi_awaddr = a_awaddr[ADDR_WIDTH +: ADDR_WIDTH];
+    assign m_axi_awlen = a_awlen[15:8];
+    assign m_axi_awsize = a_awsize[5:3];
+    assign m_axi_awvalid = a_awvalid[1];
+    assign m_axi_wdata = a_wdata[DATA_WIDTH +: DATA_WIDTH];
+    assign m_axi_wstrb = a_wstrb[SB +: SB];
+    assign m_axi_wlast = a_wlast[1];
+    assign m_axi_wvalid = a_wvalid[1];
+    assign m_axi_bready = a_bready[1];
+    assign m_axi_araddr = a_araddr[ADDR_WIDTH +: ADDR_WIDTH];
+    assign m_axi_arlen = a_arlen[15:8];
+    assign m_axi_arsize = a_arsize[5:3];
+    assign m_axi_arvalid = a_arvalid[1];
+    assign m_axi_rready = a_rready[1];
+    assign a_awready = {m_axi_awready, 1'b0};
+    assign a_wready = {m_axi_wready, 1'b0};
+    assign a_bvalid = {m_axi_bvalid, 1'b0};
+    assign a_bresp = m_axi_bresp;
+    assign a_arready = {m_axi_arready, 1'b0};
+    assign a_rvalid = {m_axi_rvalid, 1'b0};
+    assign a_rdata = m_axi_rdata;
+    assign a_rresp = m_axi_rresp;
+    assign a_rlast = m_axi_rlast;
+    // the self-test registers read as idle; START does nothing (CAP.DMA_TEST = 0)
+    assign dt_busy = 1'b0;
+    assign dt_done = 1'b0;
+    assign dt_error = 1'b0;
+    assign dt_err_code = '0;
+    assign dt_crc = '0;
+    assign dt_done_bytes = '0;
+    assign dt_cycles = '0;
+    assign dt_done_evt = 1'b0;
+    assign dt_error_evt = 1'b0;
+    assign a_awaddr[0 +: ADDR_WIDTH] = '0;
+    assign a_araddr[0 +: ADDR_WIDTH] = '0;
+    assign a_awlen[7:0] = '0;
+    assign a_arlen[7:0] = '0;
+    assign a_awsize[2:0] = '0;
+    assign a_arsize[2:0] = '0;
+    assign a_awvalid[0] = 1'b0;
+    assign a_arvalid[0] = 1'b0;
+    assign a_wvalid[0] = 1'b0;
+    assign a_wlast[0] = 1'b0;
+    assign a_wdata[0 +: DATA_WIDTH] = '0;
+    assign a_wstrb[0 +: SB] = '0;
+    assign a_bready[0] = 1'b0;
+    assign a_rready[0] = 1'b0;
+    logic unused_st;
+    assign unused_st = ^{dt_start, dt_op, dt_src, dt_dst, dt_len, dt_seed, dt_step,
+                         a_awready[0], a_wready[0], a_bvalid[0], a_arready[0], a_rvalid[0],
+                         a_awaddr[0 +: ADDR_WIDTH], a_araddr[0 +: ADDR_WIDTH], a_awlen[7:0],
+                         a_arlen[7:0], a_awsize[2:0], a_arsize[2:0], a_awvalid[0],
+                         a_arvalid[0], a_wvalid[0], a_wlast[0], a_wdata[0 +: DATA_WIDTH],
+                         a_wstrb[0 +: SB], a_bready[0], a_rready[0]};
+  end
 
   assign busy = dt_busy | xfer_busy | run;
 
@@ -346,14 +417,19 @@ module kite_core #(
     .rd_empty(u_out_empty), .rd_count(u_out_count)
   );
 
-  // usb -> bus: IN data bytes and results, in order
-  logic        u_in_full, u_in_push;
-  logic [16:0] u_in_data;
-  logic [6:0]  unused_in_wcount, unused_in_rcount;
+  // usb -> bus: IN data bytes and results, in order. The engine cannot stall an IN packet
+  // coming off the wire, so a request is only released when the FIFO has room for all the
+  // bytes it may deliver (its length: kite_pkt_rx stops at it) plus its result, however slowly
+  // the bus side pops. 2^11 entries hold any request (11-bit length) and its result.
+  localparam int unsigned IN_DEPTH = 2048;
+  localparam int unsigned INW = $clog2(IN_DEPTH) + 1;
+  logic           u_in_full, u_in_push;
+  logic [16:0]    u_in_data;
+  logic [INW-1:0] u_in_count, unused_in_rcount;
 
-  kite_cdc_fifo #(.WIDTH(17), .DEPTH(64)) u_fifo_in (
+  kite_cdc_fifo #(.WIDTH(17), .DEPTH(IN_DEPTH)) u_fifo_in (
     .wr_clk(usb_clk), .wr_rst(usb_rst), .wr_en(u_in_push), .wr_data(u_in_data),
-    .wr_full(u_in_full), .wr_count(unused_in_wcount),
+    .wr_full(u_in_full), .wr_count(u_in_count),
     .rd_clk(clk), .rd_rst(rst), .rd_en(tin_ready), .rd_data(tin_data), .rd_empty(tin_empty),
     .rd_count(unused_in_rcount)
   );
@@ -403,17 +479,67 @@ module kite_core #(
   logic [10:0] e_res_len;
   logic        e_res_data1;
 
-  // a request is offered only once its whole OUT packet is in the OUT FIFO
-  assign e_req_valid = !u_req_empty &&
-                       (u_req[1:0] == 2'd2 || 32'(u_out_count) >= 32'(u_req[30:20]));
+  // A request is offered only once its whole OUT packet is in the OUT FIFO and the IN FIFO
+  // has room for everything it can push (IN: len bytes, then the result). u_txn_q: a request
+  // is in the engine, until its result is pushed; u_in_left_q: IN bytes it may still push.
+  logic        u_req_in, u_in_room, u_txn_q, u_txn_d, u_res_push, u_byte_push;
+  logic [10:0] u_in_left_q, u_in_left_d;
+
+  // kite_usb_pkg::TOKEN_IN; the package comes after this file in the model's source list
+  localparam logic [1:0] U_TOKEN_IN = 2'd2;
+  assign u_req_in = u_req[1:0] == U_TOKEN_IN;
+  assign u_in_room = 32'(u_in_count) + (u_req_in ? 32'(u_req[30:20]) : 32'd0) + 32'd1 <=
+                     32'(IN_DEPTH);
+  assign e_req_valid = !u_req_empty && !u_txn_q && u_in_room &&
+                       (u_req_in || 32'(u_out_count) >= 32'(u_req[30:20]));
   assign u_req_pop = e_req_valid && e_req_ready;
   assign u_out_pop = e_out_ready;
   // IN bytes and the result share one FIFO so that they stay in order; a byte wins a tie
-  // (the engine holds the result valid until it is taken)
+  // (the engine holds the result valid until it is taken). Bytes outside a request are
+  // dropped: the receiver may still deliver after a BABBLE result at the frame end, and they
+  // would otherwise be taken as the next IN packet's data.
   assign e_res_ready = !u_in_full && !e_in_valid;
-  assign u_in_push = e_in_valid || (e_res_valid && e_res_ready);
+  assign u_res_push = e_res_valid && e_res_ready;
+  assign u_byte_push = e_in_valid && u_txn_q && u_in_left_q != 11'd0;
+  assign u_in_push = u_byte_push || u_res_push;
   assign u_in_data = e_in_valid ? {9'd0, e_in_data} :
                                   {1'b1, e_res_len, e_res_data1, e_res_code};
+
+  always_comb begin
+    u_txn_d = u_txn_q;
+    u_in_left_d = u_in_left_q;
+    if (u_req_pop) begin
+      u_txn_d = 1'b1;
+      u_in_left_d = u_req_in ? u_req[30:20] : 11'd0;
+    end else if (u_res_push) begin
+      u_txn_d = 1'b0;
+    end else if (u_byte_push) begin
+      u_in_left_d = u_in_left_q - 11'd1;
+    end
+  end
+
+  always_ff @(posedge usb_clk) begin
+    if (usb_rst) begin
+      u_txn_q <= 1'b0;
+      u_in_left_q <= '0;
+    end else begin
+      u_txn_q <= u_txn_d;
+      u_in_left_q <= u_in_left_d;
+    end
+  end
+
+`ifndef SYNTHESIS
+  // the reservation above: a byte cannot wait, so the FIFO is never full when one comes, and
+  // the engine never delivers more than the request's length
+  always_ff @(posedge usb_clk) begin
+    if (!usb_rst) begin
+      assert (!(u_in_push && u_in_full))
+        else $error("kite_core: IN FIFO push while full (byte lost)");
+      assert (!(e_in_valid && u_txn_q && u_in_left_q == 11'd0))
+        else $error("kite_core: IN byte beyond the request's length");
+    end
+  end
+`endif
 
   kite_usb_engine #(.NUM_PORTS(NUM_PORTS), .USB_CLK_HZ(USB_CLK_HZ)) u_usb (
     .usb_clk(usb_clk), .usb_rst(usb_rst),
@@ -442,10 +568,9 @@ module kite_core #(
   // unused: fixed AXI attributes of the self-test engine, the engine's frame-time information,
   // FIFO counts that nobody needs, the periodic interval (the countdown is in kite_ctx_ram)
   logic unused_ok;
-  assign unused_ok = ^{dt_awid, dt_arid, dt_awburst, dt_arburst, dt_awlock, dt_arlock,
-                       dt_awcache, dt_arcache, dt_awprot, dt_arprot, u_bits_left,
+  assign unused_ok = ^{u_bits_left,
                        unused_out_wcount, unused_req_wcount, unused_req_rcount,
-                       unused_in_wcount, unused_in_rcount, e_interval};
+                       unused_in_rcount, e_interval};
 
 endmodule : kite_core
 

@@ -6,8 +6,8 @@
 //
 // The stream side is byte serial: a read delivers bytes on rd_valid/rd_data/rd_idx (index from
 // the start of the request, no back-pressure: R is stalled instead); a write asks for byte
-// wr_idx and takes wr_data in the same cycle (a combinational source: the packet buffer or an
-// event register). One byte per cycle is far faster than a full-speed USB packet, and it makes
+// wr_idx and takes wr_data in the same cycle; wr_idx_next is the index it asks for in the next
+// cycle, so that the source can be a RAM with a registered read (the packet buffer). One byte per cycle is far faster than a full-speed USB packet, and it makes
 // any alignment of address and buffer free.
 //
 // An error response (SLVERR/DECERR) is remembered; the burst is completed on the bus and the
@@ -36,6 +36,7 @@ module kite_hdma #(
   output logic [7:0]               rd_data,
   output logic [11:0]              rd_idx,
   output logic [11:0]              wr_idx,
+  output logic [11:0]              wr_idx_next,  // wr_idx of the next cycle
   input  wire  [7:0]               wr_data,
 
   output logic [ADDR_WIDTH-1:0]    m_awaddr,
@@ -149,6 +150,7 @@ module kite_hdma #(
     rd_data = beat_data_q[8*lane_q[WL-1:0] +: 8];
     rd_idx = idx_q;
     wr_idx = idx_q;
+    wr_idx_next = idx_d;
     req_ready = st_q == S_IDLE;
     m_rready = 1'b0;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 //
 // kite_regs: the kite register file behind a bus-agnostic register port (one write per cycle
-// with byte strobes; reads are combinational on rd_addr, the bus adapter registers the data).
+// with byte strobes; a read samples rd_addr at rd_en and gives the data in the next cycle).
 // kite_axil_regs (AXI4-Lite) and kite_wb_top (Wishbone) put a bus in front of it.
 //
 // Register map, field positions and reset values come from kite_regs_pkg, which
@@ -33,8 +33,9 @@ module kite_regs #(
   input  wire  [11:0]          wr_addr,
   input  wire  [31:0]          wr_data,
   input  wire  [3:0]           wr_strb,
+  input  wire                  rd_en,     // sample rd_addr; rd_data follows the next cycle
   input  wire  [11:0]          rd_addr,
-  output logic [31:0]          rd_data,
+  output logic [31:0]          rd_data,   // held until the next rd_en
 
   // DMA self-test engine
   output logic                 dmatest_start_o,
@@ -98,7 +99,7 @@ module kite_regs #(
   // context window (to kite_ctx_ram)
   output logic                 ctx_wr_en_o,
   output logic [31:0]          ctx_wr_mask_o,
-  input  wire  [31:0]          ctx_rd_data_i,
+  input  wire  [31:0]          ctx_rd_data_i,   // the cycle after rd_en
 
   output logic                 irq_o
 );
@@ -523,54 +524,70 @@ module kite_regs #(
     end
   end
 
+  // Reads are registered (the context window is a block RAM with a registered read): the
+  // value of rd_addr at rd_en appears on rd_data in the next cycle and stays until the next
+  // rd_en (the context RAM holds its word while the adapter asks it to).
+  logic [31:0] rd_v, rd_q;
+  logic        rd_ctx_q;
+  assign rd_data = rd_ctx_q ? ctx_rd_data_i : rd_q;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      rd_q <= '0;
+      rd_ctx_q <= 1'b0;
+    end else if (rd_en) begin
+      rd_q <= rd_v;
+      rd_ctx_q <= rd_addr[11];
+    end
+  end
+
   always_comb begin
-    rd_data = 32'd0;
+    rd_v = 32'd0;
     if (rd_addr[11]) begin
-      rd_data = ctx_rd_data_i;
+      rd_v = 32'd0;  // from kite_ctx_ram
     end else if (rd_portsc) begin
-      rd_data = portsc_v;
+      rd_v = portsc_v;
     end else begin
       unique case (rd_addr)
-        kite_regs_pkg::KITE_REG_ID:             rd_data = kite_regs_pkg::KITE_ID_RESET;
+        kite_regs_pkg::KITE_REG_ID:             rd_v = kite_regs_pkg::KITE_ID_RESET;
         kite_regs_pkg::KITE_REG_VERSION:
-          rd_data = (32'(kite_regs_pkg::KITE_VERSION_MAJOR) << kite_regs_pkg::KITE_VERSION_MAJOR_LSB) |
+          rd_v = (32'(kite_regs_pkg::KITE_VERSION_MAJOR) << kite_regs_pkg::KITE_VERSION_MAJOR_LSB) |
                     (32'(kite_regs_pkg::KITE_VERSION_MINOR) << kite_regs_pkg::KITE_VERSION_MINOR_LSB) |
                     (32'(kite_regs_pkg::KITE_VERSION_PATCH) << kite_regs_pkg::KITE_VERSION_PATCH_LSB);
-        kite_regs_pkg::KITE_REG_CAP:            rd_data = CAP_VALUE;
-        kite_regs_pkg::KITE_REG_CAP_HOST:       rd_data = CAP_HOST_VALUE;
-        kite_regs_pkg::KITE_REG_SCRATCH:        rd_data = scratch_q;
-        kite_regs_pkg::KITE_REG_INT_STATUS:     rd_data = {{(32 - NINT){1'b0}}, int_status_q};
-        kite_regs_pkg::KITE_REG_INT_ENABLE:     rd_data = {{(32 - NINT){1'b0}}, int_enable_q};
-        kite_regs_pkg::KITE_REG_DMATEST_SRC_LO: rd_data = src_lo_q;
-        kite_regs_pkg::KITE_REG_DMATEST_SRC_HI: rd_data = src_hi_q;
-        kite_regs_pkg::KITE_REG_DMATEST_DST_LO: rd_data = dst_lo_q;
-        kite_regs_pkg::KITE_REG_DMATEST_DST_HI: rd_data = dst_hi_q;
-        kite_regs_pkg::KITE_REG_DMATEST_LEN:    rd_data = len_q;
-        kite_regs_pkg::KITE_REG_DMATEST_PATTERN: rd_data = {16'd0, pattern_q};
-        kite_regs_pkg::KITE_REG_DMATEST_CTRL:   rd_data = 32'(op_q) << OP_LSB;
+        kite_regs_pkg::KITE_REG_CAP:            rd_v = CAP_VALUE;
+        kite_regs_pkg::KITE_REG_CAP_HOST:       rd_v = CAP_HOST_VALUE;
+        kite_regs_pkg::KITE_REG_SCRATCH:        rd_v = scratch_q;
+        kite_regs_pkg::KITE_REG_INT_STATUS:     rd_v = {{(32 - NINT){1'b0}}, int_status_q};
+        kite_regs_pkg::KITE_REG_INT_ENABLE:     rd_v = {{(32 - NINT){1'b0}}, int_enable_q};
+        kite_regs_pkg::KITE_REG_DMATEST_SRC_LO: rd_v = src_lo_q;
+        kite_regs_pkg::KITE_REG_DMATEST_SRC_HI: rd_v = src_hi_q;
+        kite_regs_pkg::KITE_REG_DMATEST_DST_LO: rd_v = dst_lo_q;
+        kite_regs_pkg::KITE_REG_DMATEST_DST_HI: rd_v = dst_hi_q;
+        kite_regs_pkg::KITE_REG_DMATEST_LEN:    rd_v = len_q;
+        kite_regs_pkg::KITE_REG_DMATEST_PATTERN: rd_v = {16'd0, pattern_q};
+        kite_regs_pkg::KITE_REG_DMATEST_CTRL:   rd_v = 32'(op_q) << OP_LSB;
         kite_regs_pkg::KITE_REG_DMATEST_STATUS: begin
-          rd_data[kite_regs_pkg::KITE_DMATEST_STATUS_BUSY_LSB] = dmatest_busy_i;
-          rd_data[kite_regs_pkg::KITE_DMATEST_STATUS_DONE_LSB] = dmatest_done_i;
-          rd_data[kite_regs_pkg::KITE_DMATEST_STATUS_ERROR_LSB] = dmatest_error_i;
-          rd_data[kite_regs_pkg::KITE_DMATEST_STATUS_ERR_CODE_LSB +: 4] = dmatest_err_code_i;
+          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_BUSY_LSB] = dmatest_busy_i;
+          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_DONE_LSB] = dmatest_done_i;
+          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_ERROR_LSB] = dmatest_error_i;
+          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_ERR_CODE_LSB +: 4] = dmatest_err_code_i;
         end
-        kite_regs_pkg::KITE_REG_DMATEST_CRC:        rd_data = dmatest_crc_i;
-        kite_regs_pkg::KITE_REG_DMATEST_DONE_BYTES: rd_data = dmatest_done_bytes_i;
-        kite_regs_pkg::KITE_REG_DMATEST_CYCLES:     rd_data = dmatest_cycles_i;
-        kite_regs_pkg::KITE_REG_USBCMD:         rd_data = {31'd0, run_q};
-        kite_regs_pkg::KITE_REG_USBSTS:         rd_data = {29'd0, herr_q, evt_full_i, halted_i};
-        kite_regs_pkg::KITE_REG_FRAME:          rd_data = {21'd0, frame_i};
-        kite_regs_pkg::KITE_REG_FRAME_INTERVAL: rd_data = {18'd0, fi_q};
-        kite_regs_pkg::KITE_REG_EVT_BASE_LO:    rd_data = ebase_lo_q;
-        kite_regs_pkg::KITE_REG_EVT_BASE_HI:    rd_data = ebase_hi_q;
-        kite_regs_pkg::KITE_REG_EVT_SIZE:       rd_data = {19'd0, esize_q};
-        kite_regs_pkg::KITE_REG_IMOD:           rd_data = {16'd0, imod_q};
-        kite_regs_pkg::KITE_REG_EVT_DEQ_LO:     rd_data = edeq_lo_q;
-        kite_regs_pkg::KITE_REG_EVT_DEQ_HI:     rd_data = edeq_hi_q;
-        kite_regs_pkg::KITE_REG_CMD:            rd_data = {18'd0, cctx_q, cop_q, 4'd0};
-        kite_regs_pkg::KITE_REG_CMD_ARG_LO:     rd_data = carg_lo_q;
-        kite_regs_pkg::KITE_REG_CMD_ARG_HI:     rd_data = carg_hi_q;
-        kite_regs_pkg::KITE_REG_CMD_STATUS:     rd_data = {31'd0, cmd_busy_i | cstart_q};
+        kite_regs_pkg::KITE_REG_DMATEST_CRC:        rd_v = dmatest_crc_i;
+        kite_regs_pkg::KITE_REG_DMATEST_DONE_BYTES: rd_v = dmatest_done_bytes_i;
+        kite_regs_pkg::KITE_REG_DMATEST_CYCLES:     rd_v = dmatest_cycles_i;
+        kite_regs_pkg::KITE_REG_USBCMD:         rd_v = {31'd0, run_q};
+        kite_regs_pkg::KITE_REG_USBSTS:         rd_v = {29'd0, herr_q, evt_full_i, halted_i};
+        kite_regs_pkg::KITE_REG_FRAME:          rd_v = {21'd0, frame_i};
+        kite_regs_pkg::KITE_REG_FRAME_INTERVAL: rd_v = {18'd0, fi_q};
+        kite_regs_pkg::KITE_REG_EVT_BASE_LO:    rd_v = ebase_lo_q;
+        kite_regs_pkg::KITE_REG_EVT_BASE_HI:    rd_v = ebase_hi_q;
+        kite_regs_pkg::KITE_REG_EVT_SIZE:       rd_v = {19'd0, esize_q};
+        kite_regs_pkg::KITE_REG_IMOD:           rd_v = {16'd0, imod_q};
+        kite_regs_pkg::KITE_REG_EVT_DEQ_LO:     rd_v = edeq_lo_q;
+        kite_regs_pkg::KITE_REG_EVT_DEQ_HI:     rd_v = edeq_hi_q;
+        kite_regs_pkg::KITE_REG_CMD:            rd_v = {18'd0, cctx_q, cop_q, 4'd0};
+        kite_regs_pkg::KITE_REG_CMD_ARG_LO:     rd_v = carg_lo_q;
+        kite_regs_pkg::KITE_REG_CMD_ARG_HI:     rd_v = carg_hi_q;
+        kite_regs_pkg::KITE_REG_CMD_STATUS:     rd_v = {31'd0, cmd_busy_i | cstart_q};
         default: ;
       endcase
     end

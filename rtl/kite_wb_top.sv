@@ -27,7 +27,8 @@ module kite_wb_top #(
   parameter int unsigned PKT_BUF_BYTES = 1024,  // packet buffer, power of 2, 1024..4096
   parameter int unsigned BUS_CLK_HZ = 100000000,  // clk frequency (interrupt moderation)
   parameter int unsigned USB_CLK_HZ = 48000000, // usb_clk frequency
-  parameter bit ONCHIP_PHY = 1'b0               // CAP_HOST.ONCHIP_PHY
+  parameter bit ONCHIP_PHY = 1'b0,              // CAP_HOST.ONCHIP_PHY
+  parameter bit SELF_TEST = 1'b1                // DMA self-test engine present (CAP.DMA_TEST)
 ) (
   input  wire                      clk,
   input  wire                      rst,
@@ -84,24 +85,21 @@ module kite_wb_top #(
 
   // ---------------------------------------------------------------- register slave
   logic        ack_q;
-  logic [31:0] rdata_q;
-  logic [31:0] reg_rd_data;
+  logic [31:0] reg_rd_data;   // registered in kite_regs: valid in the ACK cycle
   logic        req;
   assign req = s_wb_cyc && s_wb_stb && !ack_q;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       ack_q <= 1'b0;
-      rdata_q <= '0;
     end else begin
       ack_q <= req;
-      if (req) rdata_q <= reg_rd_data;
     end
   end
   // a registered ACK is only valid while the request is still there (B4: ACK answers CYC & STB)
   assign s_wb_ack = ack_q && s_wb_cyc && s_wb_stb;
   assign s_wb_err = 1'b0;
-  assign s_wb_dat_r = rdata_q;
+  assign s_wb_dat_r = reg_rd_data;
 
   // ---------------------------------------------------------------- core
   logic [0:0]  awid, arid;
@@ -117,11 +115,12 @@ module kite_wb_top #(
     .ADDR_WIDTH(32), .DATA_WIDTH(32), .ID_WIDTH(1), .NUM_PORTS(NUM_PORTS), .NUM_CTX(NUM_CTX),
     .MAX_BURST_BEATS(MAX_BURST_BEATS), .DMA_BUF_BYTES(DMA_BUF_BYTES),
     .PKT_BUF_BYTES(PKT_BUF_BYTES), .BUS_CLK_HZ(BUS_CLK_HZ), .USB_CLK_HZ(USB_CLK_HZ),
-    .ONCHIP_PHY(ONCHIP_PHY)
+    .ONCHIP_PHY(ONCHIP_PHY), .SELF_TEST(SELF_TEST)
   ) u_core (
     .clk(clk), .rst(rst), .usb_clk(usb_clk), .usb_rst(usb_rst),
     .reg_wr_en(req && s_wb_we), .reg_wr_addr({s_wb_adr, 2'b00}), .reg_wr_data(s_wb_dat_w),
-    .reg_wr_strb(s_wb_sel), .reg_rd_addr({s_wb_adr, 2'b00}), .reg_rd_data(reg_rd_data),
+    .reg_wr_strb(s_wb_sel), .reg_rd_en(req && !s_wb_we), .reg_rd_hold(1'b0),
+    .reg_rd_addr({s_wb_adr, 2'b00}), .reg_rd_data(reg_rd_data),
     .m_axi_awid(awid), .m_axi_awaddr(awaddr), .m_axi_awlen(awlen), .m_axi_awsize(awsize),
     .m_axi_awvalid(awvalid), .m_axi_awready(awready), .m_axi_wdata(wdata),
     .m_axi_wstrb(wstrb), .m_axi_wlast(wlast), .m_axi_wvalid(wvalid), .m_axi_wready(wready),

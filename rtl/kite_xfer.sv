@@ -71,7 +71,10 @@ module kite_xfer #(
   input  wire  [23:0]          ctx_off_i,
   input  wire                  ctx_zlp_i,
   input  wire                  ctx_cin_i,
-  output logic                 ctx_we_o,
+  input  wire                  ctx_due_i,      // periodic: due in this frame
+  input  wire                  ctx_ready_i,    // no context load or store in progress
+  output logic                 ctx_load_o,     // copy context ctx_idx_o to the ctx_*_i inputs
+  output logic                 ctx_store_o,    // write the ctx_*_o fields back
   output logic [63:4]          ctx_deq_o,
   output logic                 ctx_dcs_o,
   output logic [2:0]           ctx_state_o,
@@ -83,7 +86,8 @@ module kite_xfer #(
   output logic                 ctx_cin_o,
   output logic                 ctx_clr_work_o,
   output logic                 ctx_set_work_o,
-  output logic                 ctx_clr_due_o,
+  output logic                 ctx_served_o,   // with ctx_store_o: a periodic service
+  output logic                 ctx_skip_o,     // not due: skip it until the next frame
   input  wire  [63:0]          ready_async_i,
   input  wire  [63:0]          ready_periodic_i,
 
@@ -99,6 +103,7 @@ module kite_xfer #(
   input  wire  [7:0]           dma_rd_data,
   input  wire  [11:0]          dma_rd_idx,
   input  wire  [11:0]          dma_wr_idx,
+  input  wire  [11:0]          dma_wr_idx_next,  // dma_wr_idx of the next cycle
   output logic [7:0]           dma_wr_data,
 
   // transactions (bus side of the clock-domain crossing)
@@ -161,7 +166,7 @@ module kite_xfer #(
   localparam logic [1:0] TOK_SETUP = 2'd0, TOK_OUT = 2'd1, TOK_IN = 2'd2;
 
   typedef enum logic [5:0] {
-    S_IDLE, S_DRAIN, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
+    S_IDLE, S_DRAIN, S_LOAD, S_LOAD_WAIT, S_CMD, S_CMD_WR, S_CMD_DONE, S_CMD_FIN, S_TSTART, S_WFETCH,
     S_WFETCH_WAIT, S_WCHECK, S_DECIDE, S_BUILD, S_BUILD_RD, S_PUSH_OUT, S_PUSH_REQ,
     S_WAIT_RES, S_RESULT, S_COMMIT, S_COMMIT_WR, S_COMPLETE, S_ADVANCE, S_SKIP, S_PKT_DONE,
     S_TEND, S_HALT, S_EVT, S_EVT_WAIT, S_HOSTERR
@@ -229,14 +234,16 @@ module kite_xfer #(
   logic [7:0]  cmd_code_q, cmd_code_d;
   logic        hcr_q, hcr_d;
 
-  // packet buffer
-  logic [7:0]  pbuf [PKT_BUF_BYTES];
+  // packet buffer: block RAM, one write port and one registered read port; the read address
+  // is where the OUT push or the memory write will be in the next cycle (pb_raddr)
+  (* ram_style = "block" *) logic [7:0] pbuf [PKT_BUF_BYTES];
   logic        pb_we;
-  logic [PBW-1:0] pb_waddr;
-  logic [7:0]  pb_wdata;
+  logic [PBW-1:0] pb_waddr, pb_raddr;
+  logic [7:0]  pb_wdata, pb_rdata_q;
 
   always_ff @(posedge clk) begin
     if (pb_we) pbuf[pb_waddr] <= pb_wdata;
+    pb_rdata_q <= pbuf[pb_raddr];
   end
 
   // ---------------------------------------------------------------- TRB fields (cache)
@@ -405,19 +412,21 @@ module kite_xfer #(
       cmd_arg_d = cmd_arg_i;
     end
 
-    ctx_we_o = 1'b0;
+    ctx_load_o = 1'b0;
+    ctx_store_o = 1'b0;
+    ctx_served_o = 1'b0;
+    ctx_skip_o = 1'b0;
     ctx_clr_work_o = 1'b0;
     ctx_set_work_o = 1'b0;
-    ctx_clr_due_o = 1'b0;
     port_evt_ack_o = '0;
     dma_req_valid = 1'b0;
     dma_req_write = 1'b0;
     dma_req_addr = t_ptr + 64'(w_off_q);
     dma_req_len = take_now;
-    dma_wr_data = pbuf[PBW'(bufi_q + dma_wr_idx)];
+    dma_wr_data = pb_rdata_q;
     treq_valid_o = 1'b0;
     tout_valid_o = 1'b0;
-    tout_data_o = tsetup_q ? t_q[8*push_q[2:0] +: 8] : pbuf[PBW'(push_q)];
+    tout_data_o = tsetup_q ? t_q[8*push_q[2:0] +: 8] : pb_rdata_q;
     tin_ready_o = 1'b0;
     evt_irq_o = 1'b0;
     host_error_o = 1'b0;
@@ -433,7 +442,8 @@ module kite_xfer #(
           st_d = S_DRAIN;
         end else if (cmd_busy_q) begin
           cur_d = cmd_ctx_i;
-          st_d = S_CMD;
+          ret_d = S_CMD;
+          st_d = S_LOAD;
         end else if (run_i && first_port_valid) begin
           for (int i = 0; i < I_NUM_PORTS; i++) port_evt_ack_o[i] = first_port == 4'(i);
           ev_d = '0;
@@ -446,7 +456,8 @@ module kite_xfer #(
         end else if (run_i && !frame_wait_q && pick_valid) begin
           cur_d = pick;
           if (!pick_periodic) last_d = pick;
-          st_d = S_TSTART;
+          ret_d = S_TSTART;
+          st_d = S_LOAD;
         end
       end
       S_DRAIN: begin
@@ -455,6 +466,18 @@ module kite_xfer #(
           drain_d = 1'b0;
           st_d = S_IDLE;
         end
+      end
+
+      // ------------------------------------------------------------ context copy in
+      // (kite_ctx_ram reads it from block RAM in a few cycles)
+      S_LOAD: begin
+        if (ctx_ready_i) begin
+          ctx_load_o = 1'b1;
+          st_d = S_LOAD_WAIT;
+        end
+      end
+      S_LOAD_WAIT: begin
+        if (ctx_ready_i) st_d = ret_q;
       end
 
       // ------------------------------------------------------------ commands
@@ -505,8 +528,10 @@ module kite_xfer #(
       end
       S_CMD_WR: begin
         st_d = S_CMD_DONE;
-        if (cmd_code_q == C_SUCCESS) begin
-          ctx_we_o = 1'b1;
+        if (!ctx_ready_i) begin
+          st_d = S_CMD_WR;
+        end else if (cmd_code_q == C_SUCCESS) begin
+          ctx_store_o = 1'b1;
           if (cmd_op_q == OP_STOP && ctx_state_i == ST_RUN) begin
             // the TRB it stopped at
             ev_d = '0;
@@ -559,6 +584,12 @@ module kite_xfer #(
         tend_work_d = 1'b1;
         ctx_clr_work_o = 1'b1;
         st_d = (ctx_state_i == ST_RUN) ? S_WFETCH : S_IDLE;
+        // a periodic context served less than INTERVAL frames ago waits for a later frame
+        if (cf_periodic && !ctx_due_i) begin
+          ctx_clr_work_o = 1'b0;
+          ctx_skip_o = 1'b1;
+          st_d = S_IDLE;
+        end
       end
 
       // ------------------------------------------------------------ TRB fetch (walker)
@@ -999,10 +1030,12 @@ module kite_xfer #(
 
       // ------------------------------------------------------------ turn end
       S_TEND: begin
-        ctx_we_o = 1'b1;
-        ctx_set_work_o = tend_work_q;
-        ctx_clr_due_o = cf_periodic;
-        st_d = S_IDLE;
+        if (ctx_ready_i) begin
+          ctx_store_o = 1'b1;
+          ctx_set_work_o = tend_work_q;
+          ctx_served_o = cf_periodic;
+          st_d = S_IDLE;
+        end
       end
       S_HALT: begin
         c_state_d = ST_HALT;
@@ -1056,6 +1089,8 @@ module kite_xfer #(
       enq_d = '0;
       ecyc_d = 1'b1;
     end
+    // nothing is written back into the contexts HCRESET is clearing
+    if (hcr_q || hcreset_i) ctx_store_o = 1'b0;
     if (hcr_q && safe) begin
       hcr_d = 1'b0;
       st_d = S_IDLE;
@@ -1068,6 +1103,10 @@ module kite_xfer #(
       outstanding_d = 1'b0;
     end
   end
+
+  // packet buffer read address: the OUT push reads push_d, a memory write the byte the DMA port
+  // takes next (the data is there one cycle later, when push_q / dma_wr_idx reach it)
+  assign pb_raddr = (st_d == S_PUSH_OUT) ? PBW'(push_d) : PBW'(bufi_d + dma_wr_idx_next);
 
   // ---------------------------------------------------------------- outputs
   assign ctx_idx_o = cur_q;
@@ -1210,7 +1249,7 @@ module kite_xfer #(
   // data bytes use tin_data_i[7:0], results [15:0] minus the length (the byte count is kept);
   // the dequeue offset only matters modulo the ring size (at most 4096 entries)
   logic unused_ok;
-  assign unused_ok = ^{tin_data_i[15:4], deq_off[63:13]};
+  assign unused_ok = ^{tin_data_i[15:4], deq_off[63:13], dma_wr_idx[11:4]};
 
 endmodule : kite_xfer
 

@@ -102,9 +102,13 @@ $(1)/libkitemodel.a: $(MODEL_DEPS) $(if $(4),$(4),$(RTL_USB_SRCS))
 		| ar -M
 endef
 
-# the model the simulator links: default parameters, fastest code
-$(eval $(call kite_model_rules,$(MODEL_BUILD),,-O2))
+# the model the simulator links: the default configuration, fastest code
+include $(RTL_DIR)/configs.mk
+$(eval $(call kite_model_rules,$(MODEL_BUILD),$(addprefix -G,$(KITE_CONFIG_default)),-O2))
 model: $(KITE_MODEL_LIB)
+# the minimal configuration, for the system tests (sim/systest/systest.mk)
+KITE_MODEL_MINIMAL_LIB := $(BUILD)/model-minimal/libkitemodel.a
+$(eval $(call kite_model_rules,$(BUILD)/model-minimal,$(addprefix -G,$(KITE_CONFIG_minimal)),-O1))
 
 # test variants: narrow bus and 32-bit addresses; wide bus with the longest bursts
 RTL_VARIANTS := d32 d128

@@ -19,7 +19,8 @@ module kite_sim_top #(
   parameter int unsigned NUM_CTX = 16,
   parameter int unsigned PKT_BUF_BYTES = 1024,
   parameter int unsigned BUS_CLK_HZ = 96000000, // the model's default: 2 bus cycles per usb_clk
-  parameter int unsigned USB_CLK_HZ = 48000000
+  parameter int unsigned USB_CLK_HZ = 48000000,
+  parameter bit SELF_TEST = 1'b1
 ) (
   input  wire                        clk,
   input  wire                        rst,
@@ -128,7 +129,7 @@ module kite_sim_top #(
     .ADDR_WIDTH(ADDR_WIDTH), .DATA_WIDTH(DATA_WIDTH), .ID_WIDTH(ID_WIDTH),
     .AXIL_ADDR_WIDTH(AXIL_ADDR_WIDTH), .NUM_PORTS(NUM_PORTS), .MAX_BURST_BEATS(MAX_BURST_BEATS),
     .DMA_BUF_BYTES(DMA_BUF_BYTES), .NUM_CTX(NUM_CTX), .PKT_BUF_BYTES(PKT_BUF_BYTES),
-    .BUS_CLK_HZ(BUS_CLK_HZ), .USB_CLK_HZ(USB_CLK_HZ), .ONCHIP_PHY(1'b1)
+    .BUS_CLK_HZ(BUS_CLK_HZ), .USB_CLK_HZ(USB_CLK_HZ), .ONCHIP_PHY(1'b1), .SELF_TEST(SELF_TEST)
   ) u_top (
     .clk(clk), .rst(rst), .usb_clk(usb_clk), .usb_rst(usb_rst),
     .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot),

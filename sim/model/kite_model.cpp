@@ -8,8 +8,11 @@
  * combinational outputs settle), the BFMs step on the sampled outputs, then clk high.
  * usb_clk runs at one cycle per bus_per_usb bus cycles (default 2): it rises together with clk
  * at the start of every bus_per_usb-th cycle and stays high for half of them (bus_per_usb = 1:
- * usb_clk is clk). Each port's backend is called once per usb_clk cycle, just before the
- * usb_clk rising edge, with the RTL's settled outputs; its answer is applied at that edge.
+ * usb_clk is clk). With usb_per_bus > 1 the bus clock is the slower one instead: one bus cycle
+ * holds usb_per_bus usb_clk cycles, clk is low for the first usb_per_bus - 1 of them and rises
+ * together with usb_clk at the end (two eval() per usb_clk cycle). Each port's backend is called
+ * once per usb_clk cycle, just before the usb_clk rising edge, with the RTL's settled outputs;
+ * its answer is applied at that edge.
  */
 #include <cerrno>
 #include <cstdint>
@@ -36,7 +39,7 @@ struct kite_model {
 	struct axil_master axil;
 	struct axi_mem_slave mem;
 	uint64_t cycles, reg_reads, reg_writes, usb_cycles;
-	unsigned int bus_per_usb, phase, num_ports;
+	unsigned int bus_per_usb, usb_per_bus, phase, num_ports;
 	enum kite_attach attach;
 	bool has_port[KITE_MODEL_MAX_PORTS];
 	struct kite_port_backend port[KITE_MODEL_MAX_PORTS];
@@ -158,15 +161,13 @@ static void apply_ports(struct kite_model *m)
 	}
 }
 
-static void cycle(struct kite_model *m)
+/* BFM outputs -> DUT inputs (they changed at the last clk edge) */
+static void bfm_drive(struct kite_model *m)
 {
 	Vkite_sim_top *t = m->top;
-	unsigned int half = m->bus_per_usb / 2;
-	bool usb_edge = m->phase == 0;
 	struct axil_pins *a = &m->axil.p;
 	struct axi_mem_pins *s = &m->mem.p;
 
-	/* 1. BFM outputs -> DUT inputs, clk low */
 	t->s_axil_awaddr = a->awaddr_o;
 	t->s_axil_awprot = 0;
 	t->s_axil_awvalid = a->awvalid_o;
@@ -189,13 +190,15 @@ static void cycle(struct kite_model *m)
 	t->m_axi_rresp = s->rresp_o;
 	t->m_axi_rlast = s->rlast_o;
 	t->m_axi_rvalid = s->rvalid_o;
-	t->clk = 0;
-	if (m->bus_per_usb == 1)
-		t->usb_clk = 0;
-	t->eval();
-	dump(m);
+}
 
-	/* 2. DUT outputs -> BFMs */
+/* settled DUT outputs -> BFMs, which step for the clk edge that follows */
+static void bfm_sample(struct kite_model *m)
+{
+	Vkite_sim_top *t = m->top;
+	struct axil_pins *a = &m->axil.p;
+	struct axi_mem_pins *s = &m->mem.p;
+
 	a->awready_i = t->s_axil_awready;
 	a->wready_i = t->s_axil_wready;
 	a->bvalid_i = t->s_axil_bvalid;
@@ -225,6 +228,61 @@ static void cycle(struct kite_model *m)
 	s->arvalid_i = t->m_axi_arvalid;
 	s->rready_i = t->m_axi_rready;
 	axi_mem_slave_step(&m->mem);
+}
+
+/* bus clock slower than usb_clk: usb_per_bus usb_clk cycles, the last ending with clk's edge */
+static void cycle_slow_bus(struct kite_model *m)
+{
+	Vkite_sim_top *t = m->top;
+
+	bfm_drive(m);
+	t->clk = 0;
+	t->usb_clk = 0;
+	t->eval();
+	dump(m);
+	for (unsigned int i = 1; i < m->usb_per_bus; i++) {
+		usb_ports(m);
+		apply_ports(m);
+		m->usb_cycles++;
+		t->usb_clk = 1;
+		t->eval();
+		dump(m);
+		t->usb_clk = 0;
+		t->eval();
+		dump(m);
+	}
+	bfm_sample(m);
+	usb_ports(m);
+	apply_ports(m);
+	m->usb_cycles++;
+	t->clk = 1;
+	t->usb_clk = 1;
+	t->eval();
+	dump(m);
+	m->cycles++;
+}
+
+static void cycle(struct kite_model *m)
+{
+	Vkite_sim_top *t = m->top;
+	unsigned int half = m->bus_per_usb / 2;
+	bool usb_edge = m->phase == 0;
+
+	if (m->usb_per_bus > 1) {
+		cycle_slow_bus(m);
+		return;
+	}
+
+	/* 1. BFM outputs -> DUT inputs, clk low */
+	bfm_drive(m);
+	t->clk = 0;
+	if (m->bus_per_usb == 1)
+		t->usb_clk = 0;
+	t->eval();
+	dump(m);
+
+	/* 2. DUT outputs -> BFMs */
+	bfm_sample(m);
 
 	/* USB side: the backends answer for the usb_clk cycle that ends at this edge */
 	if (usb_edge) {
@@ -260,6 +318,9 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 	m->ctx->traceEverOn(cfg && cfg->trace_path);
 	m->top = new Vkite_sim_top{m->ctx, "kite"};
 	m->bus_per_usb = cfg && cfg->bus_per_usb ? cfg->bus_per_usb : 2;
+	m->usb_per_bus = cfg && cfg->usb_per_bus > 1 ? cfg->usb_per_bus : 1;
+	if (m->usb_per_bus > 1)
+		m->bus_per_usb = 1;
 	m->attach = cfg ? cfg->attach : KITE_ATTACH_UTMI;
 	m->top->sim_attach_line = m->attach == KITE_ATTACH_LINE;
 	m->num_ports = 1;

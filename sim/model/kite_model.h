@@ -76,6 +76,8 @@ struct kite_model_config {
 	unsigned int mem_latency;    /* cycles from an AR/AW handshake to the first R beat / B */
 	enum kite_attach attach;     /* how the ports' backends connect */
 	unsigned int bus_per_usb;    /* bus clock cycles per usb_clk cycle (0 means 2: 96 MHz bus) */
+	unsigned int usb_per_bus;    /* > 1: usb_clk cycles per bus clock cycle instead, a bus clock
+				      * slower than usb_clk (bus_per_usb is then ignored); 0, 1: off */
 };
 
 struct kite_model_stats {
@@ -94,7 +96,7 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 /* Finish the waveform file, if any, and free everything. */
 void kite_model_destroy(struct kite_model *m);
 
-/* Advance the bus clock by n cycles. */
+/* Advance the bus clock by n cycles (n * usb_per_bus usb_clk cycles with a slow bus clock). */
 void kite_model_tick(struct kite_model *m, unsigned int n);
 
 /*

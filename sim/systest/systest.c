@@ -11,6 +11,8 @@
 #include <string.h>
 
 int st_failures;
+unsigned int st_usb_per_bus;
+unsigned long long st_cycles_per_ms = ST_BUS_HZ / 1000;
 
 void st_pass(const char *name)
 {
@@ -112,9 +114,14 @@ bool st_contained(struct st *t, const char *name)
 
 uint64_t st_alloc(struct st *t, size_t size, size_t align, bool high, bool device_writes)
 {
-	uint64_t *next = high ? &t->next_hi : &t->next_lo;
-	uint64_t base = high ? ST_MEM_HI_BASE : ST_MEM_LO_BASE;
-	uint64_t a = (*next + align - 1) & ~(uint64_t)(align - 1);
+	uint64_t *next, base, a;
+
+	/* a controller with 32-bit addresses gets everything below 4 GiB */
+	if (t->addr_width < 64)
+		high = false;
+	next = high ? &t->next_hi : &t->next_lo;
+	base = high ? ST_MEM_HI_BASE : ST_MEM_LO_BASE;
+	a = (*next + align - 1) & ~(uint64_t)(align - 1);
 
 	if (a + size > base + ST_MEM_SIZE) {
 		fprintf(stderr, "systest: out of test memory\n");
@@ -190,11 +197,14 @@ uint64_t st_usb_cycles(struct st *t)
 
 int st_init(struct st *t, enum kite_attach attach, unsigned int mem_latency)
 {
-	struct kite_model_config cfg = { .mem_latency = mem_latency, .attach = attach };
+	struct kite_model_config cfg = { .mem_latency = mem_latency, .attach = attach,
+					 .usb_per_bus = st_usb_per_bus };
 	struct kite_mem_ops ops = { mem_read, mem_write, t };
 
 	memset(t, 0, sizeof(*t));
 	t->attach = attach;
+	/* usb_clk is 48 MHz: a slow bus clock runs at 48 MHz / usb_per_bus */
+	st_cycles_per_ms = st_usb_per_bus > 1 ? 48000 / st_usb_per_bus : ST_BUS_HZ / 1000;
 	t->mem_lo = calloc(1, ST_MEM_SIZE);
 	t->mem_hi = calloc(1, ST_MEM_SIZE);
 	t->next_lo = ST_MEM_LO_BASE + 0x1000;
@@ -208,6 +218,7 @@ int st_init(struct st *t, enum kite_attach attach, unsigned int mem_latency)
 		return -EIO;
 	t->num_ctx = (st_rd(t, KITE_REG_CAP_HOST) & KITE_CAP_HOST_NUM_CTX_MASK) >> KITE_CAP_HOST_NUM_CTX_SHIFT;
 	t->num_ports = (st_rd(t, KITE_REG_CAP) & KITE_CAP_NUM_PORTS_MASK) >> KITE_CAP_NUM_PORTS_SHIFT;
+	t->addr_width = (st_rd(t, KITE_REG_CAP) & KITE_CAP_ADDR_WIDTH_MASK) >> KITE_CAP_ADDR_WIDTH_SHIFT;
 	return 0;
 }
 

@@ -62,6 +62,7 @@ struct st {
 
 	struct usbdev_port *port[ST_MAX_PORTS];
 	unsigned int num_ctx, num_ports;
+	unsigned int addr_width;     /* CAP.ADDR_WIDTH: 32 keeps every buffer below 4 GiB */
 	char why[256];               /* reason of the last failure of an st_* helper */
 };
 
@@ -135,7 +136,14 @@ void st_fail(const char *name, const char *fmt, ...) __attribute__((format(print
 /* Fail `name` if the controller wrote outside the allowed regions; true when clean. */
 bool st_contained(struct st *t, const char *name);
 
-#define ST_BUS_HZ 96000000ull        /* the bus clock the model runs at (2 per usb_clk) */
-#define ST_CYCLES_PER_MS 96000ull
+#define ST_BUS_HZ 96000000ull        /* the bus clock the model runs at by default (2 per usb_clk) */
+/*
+ * usb_clk cycles per bus clock cycle for the next st_init() (kite_model_config.usb_per_bus;
+ * 0 or 1: the default 96 MHz bus clock). st_init() sets st_cycles_per_ms to match, so that the
+ * helpers' timeouts and delays stay in USB time.
+ */
+extern unsigned int st_usb_per_bus;
+extern unsigned long long st_cycles_per_ms;
+#define ST_CYCLES_PER_MS st_cycles_per_ms
 
 #endif /* SYSTEST_H */

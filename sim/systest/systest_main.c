@@ -3,7 +3,10 @@
  * The controller's system tests: the Verilated controller, a memory model with DMA
  * containment, and the USB device models, driven through the registers by systest.c.
  *
- *   systest [--line] [--latency N] [TEST...]      (no TEST: all of them)
+ *   systest [--config NAME] [--line] [--latency N] [--usb-per-bus N] [TEST...]   (no TEST: all)
+ *
+ * --usb-per-bus N runs the bus clock at usb_clk / N (48 MHz / N) instead of 96 MHz.
+ * --config NAME adds the model's configuration (rtl/configs.mk) to the test names.
  *
  * Each test prints PASS/FAIL lines; the exit status is 1 if any failed.
  */
@@ -21,7 +24,10 @@ static const char *suffix = "";
 #define DEV_ADDR 5
 
 /* Context numbers used by the tests (0 is EP0). */
-enum { CTX_EP0 = 0, CTX_BULK_IN = 1, CTX_BULK_OUT = 2, CTX_INT_IN = 3, CTX_ISO_IN = 4, CTX_ISO_OUT = 5 };
+enum { CTX_EP0 = 0, CTX_BULK_IN = 1, CTX_BULK_OUT = 2, CTX_INT_IN = 3 };
+/* Isochronous contexts 4 and 5; a controller with fewer contexts (the `minimal` configuration
+ * has 4) uses 3 and 2 instead: the isochronous test then runs without the bulk contexts. */
+static unsigned int CTX_ISO_IN = 4, CTX_ISO_OUT = 5;
 
 static char name_buf[128];
 
@@ -38,9 +44,11 @@ struct env {
 	struct usbdev *dev;
 };
 
-static int env_up(struct env *e, const char *name, const struct usbdev_gzero_opts *opts,
-		  unsigned int config)
+static int env_up_bulk(struct env *e, const char *name, const struct usbdev_gzero_opts *opts,
+		       unsigned int config, bool bulk)
 {
+	bool small;
+
 	memset(e, 0, sizeof(*e));
 	if (st_init(&e->t, attach, latency)) {
 		st_fail(name, "cannot create the model");
@@ -55,6 +63,11 @@ static int env_up(struct env *e, const char *name, const struct usbdev_gzero_opt
 		st_fail(name, "enumeration: %s", e->t.why);
 		return -1;
 	}
+	small = e->t.num_ctx < 6;
+	CTX_ISO_IN = small ? 3 : 4;
+	CTX_ISO_OUT = small ? 2 : 5;
+	if (!bulk)
+		return 0;
 	st_ring_init(&e->t, &e->in, 64, false);
 	st_ring_init(&e->t, &e->out, 64, true);
 	if (st_ctx_setup(&e->t, CTX_BULK_IN, DEV_ADDR, 1, true, KITE_CTX_CFG0_TYPE_BULK, false, 64, 0, 0,
@@ -65,6 +78,13 @@ static int env_up(struct env *e, const char *name, const struct usbdev_gzero_opt
 		return -1;
 	}
 	return 0;
+}
+
+/* The usual environment: gadget zero enumerated, bulk IN and OUT contexts ready. */
+static int env_up(struct env *e, const char *name, const struct usbdev_gzero_opts *opts,
+		  unsigned int config)
+{
+	return env_up_bulk(e, name, opts, config, true);
 }
 
 static void env_down(struct env *e, const char *name, bool passed)
@@ -302,7 +322,7 @@ static void t_isoch(void)
 	struct env e;
 	bool ok = true;
 
-	if (env_up(&e, name, &o, 3))
+	if (env_up_bulk(&e, name, &o, 3, false))
 		return env_down(&e, name, false);
 	if (st_control(&e.t, CTX_EP0, &e.ep0, set_alt, 0, 0, &got) != KITE_EVT_CODE_SUCCESS) {
 		st_fail(name, "SET_INTERFACE(0, 1): %s", e.t.why);
@@ -618,6 +638,102 @@ static void t_bus_errors(void)
 	env_down(&e, name, ok);
 }
 
+/* Wait for context ctx's next event: SUCCESS with nothing left, else a FAIL line. */
+static bool in_done(struct env *e, const char *name, const char *what, unsigned int i,
+		    unsigned int ctx, uint64_t max_cycles)
+{
+	struct st_evt ev = { 0 };
+
+	if (!st_wait_xfer(&e->t, ctx, &ev, max_cycles) && ev.code == KITE_EVT_CODE_SUCCESS &&
+	    !ev.residual)
+		return true;
+	st_fail(name, "%s %u: code %u residual %u %s", what, i, ev.code, ev.residual, e->t.why);
+	return false;
+}
+
+/* Gadget zero's source pattern in packets of mps bytes, else a FAIL line. */
+static bool in_pattern(const char *name, const char *what, unsigned int i, const uint8_t *p,
+		       unsigned int n, unsigned int mps)
+{
+	for (unsigned int k = 0; k < n; k++) {
+		uint8_t want = usbdev_gzero_pattern_byte(USBDEV_GZ_PATTERN_MOD63, k, mps);
+
+		if (p[k] != want) {
+			st_fail(name, "%s %u: byte %u of %u is 0x%02x, expected 0x%02x", what, i, k, n,
+				p[k], want);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * IN at full rate through a slow bus clock (make systest: --usb-per-bus 8 --latency 500, and
+ * --usb-per-bus 48, a 1 MHz bus clock that pops IN bytes slower than a full-speed line brings
+ * them): the USB engine cannot stall a packet coming off the wire, so the usb -> bus FIFO must
+ * have room for the whole packet. Bulk IN: 4 TDs of 2 KiB (64-byte packets, TRBs of odd sizes)
+ * queued at once; isochronous IN: 1023-byte packets. Every byte is checked against gadget
+ * zero's source pattern, and every completion code.
+ */
+#define SLOW_TDS 4
+#define SLOW_TD_BYTES 2048
+#define SLOW_ISO 4
+#define SLOW_ISO_MPS 1023
+
+static void t_in_slow_bus(void)
+{
+	const char *name = tname("in-slow-bus");
+	static const uint32_t cut[] = { 1000, 1, 511, 536 };
+	struct usbdev_gzero_opts o = { .pattern = USBDEV_GZ_PATTERN_MOD63, .iso_mps = SLOW_ISO_MPS,
+				       .iso_interval = 1 };
+	uint8_t set_alt[8] = { 0x01, 11, 1, 0, 0, 0, 0, 0 };
+	unsigned int ncut = sizeof(cut) / sizeof(cut[0]), got;
+	uint64_t a[SLOW_TDS][4], ib;
+	uint8_t *data = malloc(SLOW_TD_BYTES);
+	struct env e;
+	bool ok = true;
+
+	if (!data || env_up(&e, name, &o, 3)) {
+		free(data);
+		return env_down(&e, name, false);
+	}
+	for (unsigned int td = 0; td < SLOW_TDS; td++) {
+		for (unsigned int i = 0; i < ncut; i++)
+			a[td][i] = st_alloc(&e.t, cut[i] + 3, 1, td & 1, true) + (i % 3);
+		st_queue_td(&e.t, &e.in, a[td], cut, ncut, 0);
+	}
+	st_doorbell(&e.t, CTX_BULK_IN);
+	for (unsigned int td = 0; ok && td < SLOW_TDS; td++) {
+		ok = in_done(&e, name, "bulk IN TD", td, CTX_BULK_IN, 500 * MS);
+		for (unsigned int i = 0, off = 0; ok && i < ncut; off += cut[i], i++)
+			memcpy(data + off, st_ptr(&e.t, a[td][i]), cut[i]);
+		ok = ok && in_pattern(name, "bulk IN TD", td, data, SLOW_TD_BYTES, 64);
+	}
+	free(data);
+	if (ok && st_control(&e.t, CTX_EP0, &e.ep0, set_alt, 0, 0, &got) != KITE_EVT_CODE_SUCCESS) {
+		st_fail(name, "SET_INTERFACE(0, 1): %s", e.t.why);
+		ok = false;
+	}
+	st_ring_init(&e.t, &e.iso_in, 32, false);
+	if (ok && st_ctx_setup(&e.t, CTX_ISO_IN, DEV_ADDR, 2, true, KITE_CTX_CFG0_TYPE_ISOCH, false,
+			       SLOW_ISO_MPS, 0, 1, &e.iso_in)) {
+		st_fail(name, "iso context: %s", e.t.why);
+		ok = false;
+	}
+	ib = st_alloc(&e.t, SLOW_ISO * SLOW_ISO_MPS, 1, false, true);
+	for (unsigned int i = 0; ok && i < SLOW_ISO; i++)
+		st_ring_put(&e.t, &e.iso_in, ib + SLOW_ISO_MPS * i, SLOW_ISO_MPS,
+			    KITE_TRB_DW3_ASAP_MASK | KITE_TRB_DW3_IOC_MASK |
+			    (KITE_TRB_TYPE_ISOCH << KITE_TRB_DW3_TYPE_SHIFT));
+	if (ok)
+		st_doorbell(&e.t, CTX_ISO_IN);
+	for (unsigned int i = 0; ok && i < SLOW_ISO; i++)
+		ok = in_done(&e, name, "iso IN TRB", i, CTX_ISO_IN, 100 * MS) &&
+		     in_pattern(name, "iso IN TRB", i, st_ptr(&e.t, ib + SLOW_ISO_MPS * i),
+				SLOW_ISO_MPS, SLOW_ISO_MPS);
+	env_down(&e, name, ok);
+}
+
 /* ------------------------------------------------------------------ main */
 
 /*
@@ -692,12 +808,14 @@ static const struct test tests[] = {
 	{ "faults", t_faults, true },
 	{ "bus-errors", t_bus_errors, false },
 	{ "event-rearm", t_evt_rearm, false },
+	{ "in-slow-bus", t_in_slow_bus, false },
 };
 
 int main(int argc, char **argv)
 {
 	int first = 1;
 	static char sfx[64];
+	const char *config = NULL;   /* names the model's configuration in the test names */
 
 	while (first < argc && argv[first][0] == '-') {
 		if (!strcmp(argv[first], "--line")) {
@@ -706,15 +824,25 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[first], "--latency") && first + 1 < argc) {
 			latency = (unsigned int)atoi(argv[first + 1]);
 			first += 2;
+		} else if (!strcmp(argv[first], "--config") && first + 1 < argc) {
+			config = argv[first + 1];
+			first += 2;
+		} else if (!strcmp(argv[first], "--usb-per-bus") && first + 1 < argc) {
+			st_usb_per_bus = (unsigned int)atoi(argv[first + 1]);
+			first += 2;
 		} else {
-			fprintf(stderr, "usage: %s [--line] [--latency N] [TEST...]\n", argv[0]);
+			fprintf(stderr,
+				"usage: %s [--config NAME] [--line] [--latency N] [--usb-per-bus N] [TEST...]\n",
+				argv[0]);
 			return 2;
 		}
 	}
-	snprintf(sfx, sizeof(sfx), "%s%s", attach == KITE_ATTACH_LINE ? "-line" : "",
-		 latency != 4 ? "" : "");
+	snprintf(sfx, sizeof(sfx), "%s%s%s", config ? "-" : "", config ? config : "",
+		 attach == KITE_ATTACH_LINE ? "-line" : "");
 	if (latency != 4)
 		snprintf(sfx + strlen(sfx), sizeof(sfx) - strlen(sfx), "-latency%u", latency);
+	if (st_usb_per_bus > 1)
+		snprintf(sfx + strlen(sfx), sizeof(sfx) - strlen(sfx), "-bus1of%u", st_usb_per_bus);
 	suffix = sfx;
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		bool want = first == argc;

@@ -2,7 +2,11 @@
 /*
  * Testbench of kite_cdc_fifo (WIDTH 16, DEPTH 16): a writer and a reader on two unrelated
  * clocks (several period ratios, including non-integer ones, and both directions faster), random
- * write and read enables; every word must arrive once, in order; full/empty must be respected.
+ * write and read enables whose rates change in phases (idle reader: the FIFO fills up; idle
+ * writer: it drains; both at full rate); every word must arrive once, in order; full/empty must
+ * be respected and both must be reached; counts stay within DEPTH, rd_count is 0 exactly when
+ * rd_empty; the first-word fall-through output keeps up: with two words available a pop leaves
+ * the next one valid in the following cycle (the registered RAM read adds no bubble).
  * Thin C++ glue around the Verilated class (event-driven two-clock simulation).
  */
 #include <cstdint>
@@ -26,7 +30,11 @@ static int run(unsigned int wper, unsigned int rper, unsigned int words, char *w
 	VerilatedContext ctx;
 	Vkite_cdc_fifo f{&ctx};
 	uint64_t tw = 0, tr = 0;
-	unsigned int sent = 0, got = 0, overflow = 0, cycles = 0;
+	/* enable rates in percent, one phase per 256 edges of the side's clock */
+	static const unsigned int pct[] = { 75, 67, 0, 100, 100, 0, 30, 100 };
+	unsigned int sent = 0, got = 0, overflow = 0, cycles = 0, wedges = 0, redges = 0;
+	unsigned int full_seen = 0, empty_seen = 0, wpct = 75, rpct = 67;
+	bool keep_up = false;
 	uint16_t next_w = 0, next_r = 0;
 
 	f.wr_rst = 1;
@@ -47,12 +55,33 @@ static int run(unsigned int wper, unsigned int rper, unsigned int words, char *w
 
 		/* drive inputs before the edge(s) */
 		if (wedge) {
-			f.wr_en = sent < words && (rnd() % 4) != 0;
+			if (!(wedges++ % 256))
+				wpct = pct[rnd() % 8];
+			f.wr_en = sent < words && rnd() % 100 < wpct;
 			f.wr_data = next_w;
 		}
-		if (redge)
-			f.rd_en = (rnd() % 3) != 0;
+		if (redge) {
+			if (!(redges++ % 256))
+				rpct = pct[rnd() % 8];
+			f.rd_en = rnd() % 100 < rpct;
+		}
 		f.eval();
+		if (redge) {
+			if (keep_up && f.rd_empty) {
+				snprintf(why, n, "word %u: empty after a pop with two words available",
+					 next_r);
+				return 1;
+			}
+			if (f.rd_empty != (f.rd_count == 0) || f.rd_count > 16) {
+				snprintf(why, n, "rd_count %u with rd_empty %u", (unsigned)f.rd_count,
+					 (unsigned)f.rd_empty);
+				return 1;
+			}
+			empty_seen += sent > 0 && f.rd_empty;
+			keep_up = f.rd_en && f.rd_count >= 2;
+		}
+		if (wedge)
+			full_seen += f.wr_full;
 		if (redge && f.rd_en && !f.rd_empty) {
 			if (f.rd_data != next_r) {
 				snprintf(why, n, "word %u: got %u", next_r, (unsigned)f.rd_data);
@@ -80,8 +109,9 @@ static int run(unsigned int wper, unsigned int rper, unsigned int words, char *w
 		if (redge)
 			tr += rper;
 	}
-	if (got != words || overflow) {
-		snprintf(why, n, "received %u of %u words, count overflow %u", got, words, overflow);
+	if (got != words || overflow || !full_seen || !empty_seen) {
+		snprintf(why, n, "received %u of %u words, count overflow %u, full %u, empty %u cycles",
+			 got, words, overflow, full_seen, empty_seen);
 		return 1;
 	}
 	return 0;
@@ -91,14 +121,15 @@ int main(int argc, char **argv)
 {
 	static const unsigned int ratios[][2] = {
 		{ 10000, 10000 }, { 10417, 20833 }, { 20833, 10417 }, { 7000, 31000 },
-		{ 31000, 7000 }, { 9973, 10007 }, { 13000, 4999 },
+		{ 31000, 7000 }, { 9973, 10007 }, { 13000, 4999 }, { 3001, 47000 },
+		{ 47000, 3001 }, { 10000, 10001 },
 	};
 	int fails = 0;
 
 	Verilated::commandArgs(argc, argv);
 	for (const auto &r : ratios) {
 		char why[128] = "";
-		int bad = run(r[0], r[1], 3000, why, sizeof(why));
+		int bad = run(r[0], r[1], 6000, why, sizeof(why));
 
 		if (bad)
 			printf("FAIL cdc-fifo-%u-%u: %s\n", r[0], r[1], why);
