@@ -1,6 +1,6 @@
 #!/bin/bash
 # Synthesis figures for docs/performance.md (run by `make bench`; `make synth` alone) of the two
-# named configurations (rtl/synth/configs.mk), each the whole controller with its on-chip FS
+# named configurations (rtl/configs.mk), each the whole controller with its on-chip FS
 # PHY in the IO-reducing wrapper rtl/synth/kite_synth_top.sv:
 #   - xc7, both configurations: Yosys synth_xilinx -flatten, LUT / FF / BRAM / LUT RAM counts;
 #   - iCE40 HX8K ct256, `minimal`: synth_ice40 + Debian's nextpnr-ice40 (rtl/synth/kite_ice40.pcf);
@@ -35,7 +35,7 @@ venv_bin=$("$top/scripts/setup-venv.sh")
 srcs="$(make -s -C "$top" --no-print-directory print-rtl-srcs) $cfg/kite_synth_top.sv"
 
 # shellcheck disable=SC2086
-hash=$(cat $srcs "$cfg"/* "$0" "$top/scripts/requirements.txt" | sha256sum | cut -d' ' -f1)
+hash=$(cat $srcs "$cfg"/* "$top/rtl/configs.mk" "$0" "$top/scripts/requirements.txt" | sha256sum | cut -d' ' -f1)
 if [ -f "$out/results.txt" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$hash" ]; then
 	cat "$out/results.txt"
 	exit 0

@@ -14,7 +14,7 @@
 //   - the clocks, resets, D+/D- of each port's PHY and the VBUS/over-current signals are
 //     real pins.
 // The parameters of the named configurations (`default`, `minimal`) live in
-// rtl/synth/configs.mk only; the script sets them on this module with `chparam`.
+// rtl/configs.mk only; the script sets them on this module with `chparam`.
 
 `default_nettype none
 
