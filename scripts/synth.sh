@@ -124,11 +124,14 @@ ecp5_flow() {
 	(cd "$out" && { ecp5_pnr 25k || ecp5_pnr 45k || true; })
 }
 
-# Two cores: the two place-and-route chains in parallel with the two xc7 runs.
-{ ice40_flow; run_yosys minimal_xc7 minimal "synth_xilinx -flatten"; } &
+# Two cores: the ECP5 chain (its place and route is the longest step) beside the rest.
+{
+	ice40_flow
+	run_yosys minimal_xc7 minimal "synth_xilinx -flatten"
+	run_yosys default_xc7 default "synth_xilinx -flatten"
+} &
 job_a=$!
 ecp5_flow
-run_yosys default_xc7 default "synth_xilinx -flatten"
 wait $job_a
 wrapper_xc7 default
 wrapper_xc7 minimal
@@ -139,6 +142,8 @@ wrapper_xc7 minimal
 		echo "${c}_xc7_lut=$(count "$log" '^LUT[1-6]$')"
 		echo "${c}_xc7_ff=$(count "$log" '^FD[CPRSE]+$')"
 		echo "${c}_xc7_bram=$(count "$log" '^RAMB(18|36)E1$')"
+		echo "${c}_xc7_ramb18=$(count "$log" '^RAMB18E1$')"
+		echo "${c}_xc7_ramb36=$(count "$log" '^RAMB36E1$')"
 		echo "${c}_xc7_lutram=$(count "$log" '^RAM[0-9]+[XMS]')"
 		echo "${c}_xc7_srl=$(count "$log" '^SRL')"
 		echo "${c}_xc7_carry4=$(count "$log" '^CARRY4$')"
