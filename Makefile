@@ -21,12 +21,11 @@ include $(TOP)/rtl/rtl.mk
 include $(TOP)/sim/sim.mk
 -include $(TOP)/sim/systest/systest.mk
 
-.PHONY: print-rtl-srcs print-usb-srcs synth
-# Source lists for scripts/synth.sh.
+.PHONY: print-rtl-srcs synth
+# Source list for scripts/synth.sh (the named configurations: print-config-<name>, rtl/configs.mk).
 print-rtl-srcs:
 	@echo $(USB_RTL_SRCS) $(RTL_SRCS)
-print-usb-srcs:
-	@echo $(USB_RTL_SRCS)
+# Place and route of both configurations; the YoWASP ECP5 tools go into build/venv on first use.
 synth: deps
 	@$(TOP)/scripts/synth.sh
 

