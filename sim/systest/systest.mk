@@ -39,7 +39,7 @@ systest:
 		$(SYSTEST_BIN) || true; \
 		$(SYSTEST_BIN) --line || true; \
 		$(SYSTEST_BIN) --latency 0 bulk-sg || true; \
-		$(SYSTEST_BIN) --latency 500 bulk-sg faults || true; \
+		$(SYSTEST_BIN) --latency 500 bulk-sg faults out-faults || true; \
 		$(SYSTEST_BIN) --usb-per-bus 8 --latency 500 in-slow-bus || true; \
 		$(SYSTEST_BIN) --usb-per-bus 48 in-slow-bus || true; \
 		$(SYSTEST_MINIMAL_BIN) --config minimal || true; \

@@ -736,6 +736,80 @@ static void t_in_slow_bus(void)
 
 /* ------------------------------------------------------------------ main */
 
+/* Faults on the bulk OUT endpoint while its TDs span several packets, so the next packet is
+ * always prefetched behind the one on the wire: after a NAK or an error the prefetched bytes
+ * must be taken back and the packet on the wire sent again first, after a halt nothing of the
+ * failed TD may reach the device later. Gadget zero loops the OUT packets back (configuration
+ * 2); every TD carries different data, and reading it back shows any packet lost, repeated or
+ * out of order. */
+static void t_out_faults(void)
+{
+	static const struct fault_case cases[] = {
+		{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
+		{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
+		{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
+		{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	};
+	struct usbdev_gzero_opts o = { .loop_qlen = 64 };
+	struct env e;
+	char nm[128];
+	bool all_ok = true;
+
+	snprintf(nm, sizeof(nm), "%s", tname("out-faults"));
+	if (env_up(&e, nm, &o, 2))
+		return env_down(&e, nm, false);
+	uint64_t ob[3], ib = st_alloc(&e.t, 1024, 1, false, true);
+	uint32_t l512 = 512, l1024 = 1024;
+
+	for (unsigned int k = 0; k < 3; k++)
+		ob[k] = st_alloc(&e.t, 512, 1, false, false);
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		const struct fault_case *fc = &cases[c];
+		uint64_t last = fc->halts ? ob[2] : ob[1];   /* the second TD that reaches the device */
+		char cname[160];
+		struct st_evt ev;
+		bool ok = true;
+
+		snprintf(cname, sizeof(cname), "systest-out-fault-%s%s", fc->name, suffix);
+		for (unsigned int k = 0; k < 3; k++)
+			fill_random(st_ptr(&e.t, ob[k]), 512, (uint32_t)(c * 3 + k + 1));
+		/* a clean TD first, then one that meets the fault while a packet is prefetched */
+		if (xfer(&e, CTX_BULK_OUT, &e.out, &ob[0], &l512, 1, 0, &ev) || ev.code != KITE_EVT_CODE_SUCCESS) {
+			st_fail(cname, "clean TD: code %u %s", ev.code, e.t.why);
+			ok = false;
+		}
+		usbdev_fault(e.dev, 0x01, fc->fault, fc->count);
+		if (ok && (xfer(&e, CTX_BULK_OUT, &e.out, &ob[1], &l512, 1, 0, &ev) || ev.code != fc->want)) {
+			st_fail(cname, "TD with the fault: code %u (want %u) %s", ev.code, fc->want, e.t.why);
+			ok = false;
+		}
+		if (ok && fc->halts && (recover(&e, CTX_BULK_OUT, &e.out, 0x01,
+						 fc->fault == USBDEV_FAULT_STALL) ||
+					xfer(&e, CTX_BULK_OUT, &e.out, &ob[2], &l512, 1, 0, &ev) ||
+					ev.code != KITE_EVT_CODE_SUCCESS)) {
+			st_fail(cname, "after recovery: code %u %s", ev.code, e.t.why);
+			ok = false;
+		}
+		/* what the device got, looped back: the clean TD, then the second one, exactly */
+		memset(st_ptr(&e.t, ib), 0xee, 1024);
+		if (ok && (xfer(&e, CTX_BULK_IN, &e.in, &ib, &l1024, 1, 0, &ev) || ev.code != KITE_EVT_CODE_SUCCESS)) {
+			st_fail(cname, "reading the loop back: code %u %s", ev.code, e.t.why);
+			ok = false;
+		}
+		if (ok && (memcmp(st_ptr(&e.t, ib), st_ptr(&e.t, ob[0]), 512) ||
+			   memcmp((uint8_t *)st_ptr(&e.t, ib) + 512, st_ptr(&e.t, last), 512))) {
+			st_fail(cname, "the device did not get the two TDs' data, in order and once");
+			ok = false;
+		}
+		if (ok)
+			st_pass(cname);
+		all_ok = all_ok && ok;
+		if (!ok)
+			break;
+	}
+	env_down(&e, nm, all_ok);
+}
+
 /* An OUT packet whose gathering fails halfway (its second TRB points at memory that answers
  * reads with an error): BUS_ERROR, and the bytes gathered before the error never reach the
  * device; the next packet after RESET_EP/SET_DEQ arrives intact (gadget zero checks the
@@ -862,6 +936,7 @@ static const struct test tests[] = {
 	{ "faults", t_faults, true },
 	{ "bus-errors", t_bus_errors, false },
 	{ "out-gather-error", t_out_gather_error, true },
+	{ "out-faults", t_out_faults, true },
 	{ "event-rearm", t_evt_rearm, false },
 	{ "in-slow-bus", t_in_slow_bus, false },
 };
