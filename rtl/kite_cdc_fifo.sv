@@ -57,14 +57,16 @@ module kite_cdc_fifo #(
 
   // ---------------------------------------------------------------- write side
   logic [AW:0] wbin_q, wbin_d, wgray_q;
-  logic [AW:0] rgray_w, rbin_w;
+  logic [AW:0] rgray_w, rbin_w_q;
   logic        do_wr;
 
+  // The other side's pointer is converted from Gray in a register of its own: one cycle
+  // more of lag (the count only gets more conservative), and no XOR chain in front of the
+  // count, the full flag and whatever decides on them.
   kite_cdc_sync #(.WIDTH(AW + 1)) u_r2w (
     .dst_clk(wr_clk), .dst_rst(wr_rst), .d(rgray_q), .q(rgray_w)
   );
-  assign rbin_w   = gray2bin(rgray_w);
-  assign wr_count = wbin_q - rbin_w;
+  assign wr_count = wbin_q - rbin_w_q;
   assign wr_full  = wr_count == (AW + 1)'(DEPTH);
   assign do_wr    = wr_en && !wr_full;
   assign wbin_d   = wbin_q + (AW + 1)'(do_wr);
@@ -75,26 +77,27 @@ module kite_cdc_fifo #(
 
   always_ff @(posedge wr_clk) begin
     if (wr_rst) begin
-      wbin_q  <= '0;
-      wgray_q <= '0;
+      wbin_q   <= '0;
+      wgray_q  <= '0;
+      rbin_w_q <= '0;
     end else begin
-      wbin_q  <= wbin_d;
-      wgray_q <= bin2gray(wbin_d);
+      wbin_q   <= wbin_d;
+      wgray_q  <= bin2gray(wbin_d);
+      rbin_w_q <= gray2bin(rgray_w);
     end
   end
 
   // ---------------------------------------------------------------- read side
   // rbin_q: the head word (popped words are freed); head_q: the head is in rd_q
   logic [AW:0] rbin_q, rbin_d, rgray_q;
-  logic [AW:0] wgray_r, wbin_r, rfill;
+  logic [AW:0] wgray_r, wbin_r_q, rfill;
   logic [AW-1:0] raddr;
   logic        do_rd, rd_ce, head_q, head_d;
 
   kite_cdc_sync #(.WIDTH(AW + 1)) u_w2r (
     .dst_clk(rd_clk), .dst_rst(rd_rst), .d(wgray_q), .q(wgray_r)
   );
-  assign wbin_r   = gray2bin(wgray_r);
-  assign rfill    = wbin_r - rbin_q;            // written, not popped (the head included)
+  assign rfill    = wbin_r_q - rbin_q;            // written, not popped (the head included)
   assign rd_empty = !head_q;
   assign rd_count = head_q ? rfill : '0;
   assign do_rd    = rd_en && head_q;
@@ -111,13 +114,15 @@ module kite_cdc_fifo #(
 
   always_ff @(posedge rd_clk) begin
     if (rd_rst) begin
-      rbin_q  <= '0;
-      rgray_q <= '0;
-      head_q  <= 1'b0;
+      rbin_q   <= '0;
+      rgray_q  <= '0;
+      head_q   <= 1'b0;
+      wbin_r_q <= '0;
     end else begin
-      rbin_q  <= rbin_d;
-      rgray_q <= bin2gray(rbin_d);
-      head_q  <= head_d;
+      rbin_q   <= rbin_d;
+      rgray_q  <= bin2gray(rbin_d);
+      head_q   <= head_d;
+      wbin_r_q <= gray2bin(wgray_r);
     end
   end
 
