@@ -351,6 +351,20 @@ module kite_xfer #(
   assign deq_off = (evt_deq_i - evt_base_i) >> 4;
   assign ring_full = deq_off[12:0] == enq_next;
   assign evt_unread_o = deq_off[12:0] != 13'(enq_q);
+  // The event writer decides on a registered ring_full (a subtract, an add and two compares
+  // are a long path into the FSM): S_EVT waits one cycle first, so the value it sees was taken
+  // with the current enqueue index; software only moves the dequeue pointer forward, so one
+  // cycle of lag there can only keep the ring full a cycle longer.
+  logic ring_full_q, evt_seen_q;
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      ring_full_q <= 1'b0;
+      evt_seen_q <= 1'b0;
+    end else begin
+      ring_full_q <= ring_full;
+      evt_seen_q <= st_q == S_EVT;
+    end
+  end
 
   // ---------------------------------------------------------------- scheduler
   logic        pick_valid;
@@ -1222,7 +1236,9 @@ module kite_xfer #(
 
       // ------------------------------------------------------------ event writer
       S_EVT: begin
-        if (ring_full) begin
+        if (!evt_seen_q) begin
+          // the first cycle here: ring_full_q is not yet about this event
+        end else if (ring_full_q) begin
           evt_full_o = 1'b1;
         end else begin
           dma_req_valid = 1'b1;
