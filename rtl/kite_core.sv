@@ -520,8 +520,8 @@ module kite_core #(
     .utmi_opmode(utmi_opmode), .utmi_line_ctrl(utmi_line_ctrl)
   );
 
-  // unused: the engine's frame-time information,
-  // FIFO counts that nobody needs, the periodic interval (the countdown is in kite_ctx_ram)
+  // unused: the engine's frame-time information, FIFO counts that nobody needs, the periodic
+  // interval (kite_ctx_ram compares it with the frame number itself)
   logic unused_ok;
   assign unused_ok = ^{u_bits_left,
                        unused_out_wcount, unused_req_wcount, unused_req_rcount,

@@ -266,6 +266,8 @@ module kite_ctx_ram #(
   // ---------------------------------------------------------------- sequential
   logic [IW-1:0] ri;
   assign ri = IW'(reg_rd_idx);
+  logic [IW-1:0] ei_new;   // the context a load or store starts on (0 when out of range)
+  assign ei_new = IW'(32'(e_idx) < NUM_CTX ? e_idx : '0);
   logic          rvalid;   // the word the engine reads now has been written
   assign rvalid = valid_q[ei_q][rd_word_q];
 
@@ -292,7 +294,7 @@ module kite_ctx_ram #(
       word_q <= word_d;
       rd_pend_q <= e_rd;
       if (e_rd) rd_word_q <= word_q;
-      if (seq_q == Q_IDLE && (e_load || e_store)) ei_q <= IW'(32'(e_idx) < NUM_CTX ? e_idx : '0);
+      if (seq_q == Q_IDLE && (e_load || e_store)) ei_q <= ei_new;
 
       if (reg_rd_en) begin
         rd_word_sw_q <= reg_rd_word;
@@ -338,7 +340,7 @@ module kite_ctx_ram #(
   logic [31:0] lw;
   assign lw = rvalid ? ram_q : 32'd0;
   always_ff @(posedge clk) begin
-    if (seq_q == Q_IDLE && e_load) e_state <= state_q[IW'(32'(e_idx) < NUM_CTX ? e_idx : '0)];
+    if (seq_q == Q_IDLE && e_load) e_state <= state_q[ei_new];
     if (rd_pend_q) begin
       unique case (rd_word_q)
         3'd0: e_cfg0 <= lw;
