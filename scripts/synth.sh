@@ -27,6 +27,8 @@ if [ -n "$need" ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
 	# shellcheck disable=SC2086
+	# a fresh machine may have no package lists yet
+	$sudo apt-get update -q >/dev/null
 	$sudo apt-get install -y -q --no-install-recommends $need >/dev/null
 fi
 venv_bin=$("$top/scripts/setup-venv.sh")
