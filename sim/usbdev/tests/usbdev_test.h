@@ -1,56 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared helpers of the usbdev unit tests: PASS/FAIL reporting and a small host-side
- * transaction layer (tokens, data, handshakes, control transfers) over a pluggable transport
- * (direct packets, the UTMI emulator, the line encoder/decoder).
+ * The shared fixture of the usbdev unit tests: a small host-side transaction layer (tokens, data,
+ * handshakes, control transfers) over a pluggable transport (direct packets, the UTMI emulator,
+ * the line encoder/decoder). The tests report through sim/testlib/kite_test.h.
  */
 #ifndef USBDEV_TEST_H
 #define USBDEV_TEST_H
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "kite_test.h"
 #include "usbdev.h"
-
-static int t_failures;
-
-struct chk {
-	const char *name;
-	int bad;
-	char why[400];
-};
-
-static inline void chk_begin(struct chk *c, const char *name)
-{
-	c->name = name;
-	c->bad = 0;
-	c->why[0] = 0;
-}
-
-static void expect(struct chk *c, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void expect(struct chk *c, int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond || c->bad++)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
-	va_end(ap);
-}
-
-static inline void chk_end(struct chk *c)
-{
-	if (c->bad) {
-		printf("FAIL %s: %s\n", c->name, c->why);
-		t_failures++;
-	} else {
-		printf("PASS %s\n", c->name);
-	}
-	fflush(stdout);
-}
 
 /* ---------------------------------------------------------------- host transaction layer */
 
@@ -214,8 +176,8 @@ static inline int t_control(struct thost *h, uint8_t rt, uint8_t req, uint16_t v
 }
 
 /* Enumerate like Linux: 64-byte device descriptor read at address 0, SET_ADDRESS, full
- * device descriptor, configuration descriptor, SET_CONFIGURATION. Records problems in c. */
-static inline void t_enumerate(struct chk *c, struct thost *h, unsigned addr, unsigned config,
+ * device descriptor, configuration descriptor, SET_CONFIGURATION. Checks in the current test. */
+static inline void t_enumerate(struct thost *h, unsigned addr, unsigned config,
 			       uint16_t vid, uint16_t pid)
 {
 	uint8_t b[1024];
@@ -224,28 +186,28 @@ static inline void t_enumerate(struct chk *c, struct thost *h, unsigned addr, un
 	h->addr = 0;
 	h->mps0 = 64;  /* Linux reads the first 64 bytes with a 64-byte EP0 guess at full speed */
 	n = t_control(h, 0x80, 6, 0x0100, 0, 64, b);
-	expect(c, n == 18 || n == 8, "first GET_DESCRIPTOR(device, 64) returned %d", n);
+	KT_CHECK(n == 18 || n == 8, "first GET_DESCRIPTOR(device, 64) returned %d", n);
 	if (n < 8)
 		return;
 	h->mps0 = b[7];
 	n = t_control(h, 0x00, 5, (uint16_t)addr, 0, 0, NULL);
-	expect(c, n == 0, "SET_ADDRESS returned %d", n);
+	KT_CHECK(n == 0, "SET_ADDRESS returned %d", n);
 	h->addr = addr;
 	n = t_control(h, 0x80, 6, 0x0100, 0, 18, b);
-	expect(c, n == 18 && (b[8] | b[9] << 8) == vid && (b[10] | b[11] << 8) == pid,
+	KT_CHECK(n == 18 && (b[8] | b[9] << 8) == vid && (b[10] | b[11] << 8) == pid,
 	       "GET_DESCRIPTOR(device, 18) at the new address: %d bytes, %02x%02x:%02x%02x", n, b[9],
 	       b[8], b[11], b[10]);
 	n = t_control(h, 0x80, 6, 0x0200, 0, 9, b);
-	expect(c, n == 9 && b[1] == 2, "GET_DESCRIPTOR(config, 9) returned %d", n);
+	KT_CHECK(n == 9 && b[1] == 2, "GET_DESCRIPTOR(config, 9) returned %d", n);
 	if (n == 9) {
 		unsigned total = (unsigned)(b[2] | b[3] << 8);
 
 		n = t_control(h, 0x80, 6, 0x0200, 0, (uint16_t)total, b);
-		expect(c, n == (int)total, "GET_DESCRIPTOR(config, %u) returned %d", total, n);
+		KT_CHECK(n == (int)total, "GET_DESCRIPTOR(config, %u) returned %d", total, n);
 	}
 	if (config) {
 		n = t_control(h, 0x00, 9, (uint16_t)config, 0, 0, NULL);
-		expect(c, n == 0, "SET_CONFIGURATION(%u) returned %d", config, n);
+		KT_CHECK(n == 0, "SET_CONFIGURATION(%u) returned %d", config, n);
 	}
 }
 
