@@ -1,53 +1,24 @@
 // SPDX-License-Identifier: MIT
 /* HID boot keyboard model (hid_keyboard.c), driven with packets directly (no attachment). */
-#include <stdlib.h>
-
 #include "usbdev_test.h"
-
-static struct usbdev_pkt last;
-
-static int direct_xfer(void *ctx, const uint8_t *pkt, unsigned len, uint8_t *resp, unsigned cap)
-{
-	usbdev_rx_packet(ctx, pkt, len, false, &last);
-	if (last.len && last.stuff_error)
-		return T_STUFF_ERR;
-	memcpy(resp, last.buf, last.len < cap ? last.len : cap);
-	return (int)last.len;
-}
-
-static struct usbdev *kbd_new(bool low_speed, struct thost *h)
-{
-	struct usbdev_kbd_opts o = { .low_speed = low_speed };
-	struct usbdev *d = usbdev_kbd_create(&o);
-
-	if (!d) {
-		kt_setup("hid-create");
-		kt_fail("usbdev_kbd_create returned NULL");
-		exit(kt_finish());
-	}
-	memset(h, 0, sizeof(*h));
-	h->xfer = direct_xfer;
-	h->ctx = d;
-	return d;
-}
 
 /* A full-speed keyboard and the host that drives it: the fixture of a test sequence. */
 struct kbd {
-	struct thost h;
-	struct usbdev *d;
+	struct tdev t;
 	unsigned rdlen;   /* the report descriptor's length in the HID descriptor */
 };
 
 /* Run a sequence of tests on one full-speed keyboard, built only if the filter selects one. */
 static void kbd_run(const struct kt_case *cases, size_t n)
 {
+	struct usbdev_kbd_opts o = { .low_speed = false };
 	struct kbd k;
 
 	if (!kt_any(cases, n))
 		return;
-	k.d = kbd_new(false, &k.h);
+	t_direct(&k.t, usbdev_kbd_create(&o), "usbdev_kbd_create");
 	kt_run_seq(cases, n, &k);
-	usbdev_destroy(k.d);
+	usbdev_destroy(k.t.d);
 }
 
 static void send_sof(struct thost *h, unsigned frame)
@@ -94,8 +65,8 @@ static int hid_walk(const uint8_t *p, unsigned len, unsigned *in_bits, unsigned 
 static void t_hid_enumerate(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 
 	t_enumerate(h, 5, 1, 0x1209, 0x0001);
 	KT_CHECK(d->config == 1 && d->addr == 5, "config %u address %u", d->config, d->addr);
@@ -106,7 +77,7 @@ static void t_hid_enumerate(void *arg)
 static void t_hid_config_descriptor(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
+	struct thost *h = &k->t.h;
 	uint8_t b[1024];
 	unsigned total;
 	int n;
@@ -127,7 +98,7 @@ static void t_hid_config_descriptor(void *arg)
 static void t_hid_descriptors_via_control(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
+	struct thost *h = &k->t.h;
 	uint8_t b[1024];
 	unsigned in_bits, out_bits, rdlen = k->rdlen;
 	int n, depth;
@@ -182,7 +153,7 @@ static int read_report(struct thost *h, uint8_t rep[8], unsigned *len)
 static void t_hid_typing_enumerate(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
+	struct thost *h = &k->t.h;
 
 	t_enumerate(h, 3, 1, 0x1209, 0x0001);
 	send_sof(h, 100);
@@ -191,8 +162,8 @@ static void t_hid_typing_enumerate(void *arg)
 static void t_hid_nak_when_idle(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t rep[8];
 	unsigned len;
 	int r;
@@ -206,8 +177,8 @@ static void t_hid_nak_when_idle(void *arg)
 static void t_hid_type_reports_in_order(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t rep[8];
 	unsigned len, n_exp = sizeof(type_expect) / sizeof(type_expect[0]);
 	char text[16];
@@ -242,8 +213,8 @@ static void t_hid_type_reports_in_order(void *arg)
 static void t_hid_report_resent_until_acked(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t rep[8], b[1024];
 	unsigned len;
 	int r;
@@ -272,8 +243,8 @@ static void t_hid_report_resent_until_acked(void *arg)
 static void t_hid_press_release_api(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t rep[8], mod, key;
 	unsigned len;
 	int n, r;
@@ -314,8 +285,8 @@ static void t_hid_press_release_api(void *arg)
 static void t_hid_set_report_leds(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t b[1024];
 	int n;
 
@@ -336,8 +307,8 @@ static void t_hid_set_report_leds(void *arg)
 static void t_hid_protocol_and_idle_requests(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t b[1024];
 	int n;
 
@@ -360,8 +331,8 @@ static void t_hid_protocol_and_idle_requests(void *arg)
 static void t_hid_idle_repeat(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t rep[8];
 	unsigned len;
 	int r;
@@ -398,8 +369,8 @@ static void t_hid_idle_repeat(void *arg)
 static void t_hid_bus_reset_clears_state(void *arg)
 {
 	struct kbd *k = arg;
-	struct thost *h = &k->h;
-	struct usbdev *d = k->d;
+	struct thost *h = &k->t.h;
+	struct usbdev *d = k->t.d;
 	uint8_t b[1024];
 	int n;
 
@@ -427,31 +398,35 @@ static const struct kt_case typing_cases[] = {
 
 static void t_hid_low_speed_variant(void *arg)
 {
-	struct thost h;
-	struct usbdev *d = kbd_new(true, &h);
+	struct usbdev_kbd_opts o = { .low_speed = true };
+	struct tdev t;
+	struct thost *h = &t.h;
+	struct usbdev *d;
 	uint8_t b[64], rep[8];
 	unsigned len;
 	int n, r;
 
 	(void)arg;
+	t_direct(&t, usbdev_kbd_create(&o), "usbdev_kbd_create");
+	d = t.d;
 	KT_CHECK(d->desc.low_speed && d->desc.mps0 == 8, "low_speed %d mps0 %u", d->desc.low_speed, d->desc.mps0);
-	t_enumerate(&h, 9, 1, 0x1209, 0x0001);
-	h.mps0 = 8;
-	n = t_control(&h, 0x80, 6, 0x0100, 0, 18, b);
+	t_enumerate(h, 9, 1, 0x1209, 0x0001);
+	h->mps0 = 8;
+	n = t_control(h, 0x80, 6, 0x0100, 0, 18, b);
 	KT_CHECK(n == 18 && b[7] == 8, "device descriptor bMaxPacketSize0 %u", b[7]);
-	n = t_control(&h, 0x81, 6, 0x2200, 0, 255, b);
+	n = t_control(h, 0x81, 6, 0x2200, 0, 255, b);
 	KT_CHECK(n == 63, "report descriptor over an 8-byte EP0: %d bytes", n);
-	r = read_report(&h, rep, &len);
+	r = read_report(h, rep, &len);
 	KT_CHECK(r == T_NAK, "idle IN answered %s", t_res_name(r));
 	usbdev_kbd_type(d, "Hi");
-	r = read_report(&h, rep, &len);
+	r = read_report(h, rep, &len);
 	KT_CHECK(r == T_DATA && rep[0] == 2 && rep[2] == 0x0b, "press 'H': %s %02x %02x", t_res_name(r), rep[0],
 	         rep[2]);
-	r = read_report(&h, rep, &len);
+	r = read_report(h, rep, &len);
 	KT_CHECK(r == T_DATA && rep[0] == 0 && rep[2] == 0, "release: %s", t_res_name(r));
-	r = read_report(&h, rep, &len);
+	r = read_report(h, rep, &len);
 	KT_CHECK(r == T_DATA && rep[0] == 0 && rep[2] == 0x0c, "press 'i': %s %02x", t_res_name(r), rep[2]);
-	r = read_report(&h, rep, &len);
+	r = read_report(h, rep, &len);
 	KT_CHECK(r == T_DATA && rep[2] == 0 && usbdev_kbd_pending(d) == 0, "release 'i': %s", t_res_name(r));
 	usbdev_destroy(d);
 }

@@ -1,53 +1,19 @@
 // SPDX-License-Identifier: MIT
 /* Mass-storage model (mass_storage.c), bulk-only transport driven with packets directly. */
-#include <stdlib.h>
-
 #include "usbdev_test.h"
 
 #define EP_IN 1
 #define EP_OUT 2
 #define BLOCKS 2048u
 
-static struct usbdev_pkt last;
-
-static int direct_xfer(void *ctx, const uint8_t *pkt, unsigned len, uint8_t *resp, unsigned cap)
-{
-	usbdev_rx_packet(ctx, pkt, len, false, &last);
-	if (last.len && last.stuff_error)
-		return T_STUFF_ERR;
-	memcpy(resp, last.buf, last.len < cap ? last.len : cap);
-	return (int)last.len;
-}
-
-static struct usbdev *msc_new(const struct usbdev_msc_opts *o, struct thost *h)
-{
-	struct usbdev *d = usbdev_msc_create(o);
-
-	if (!d) {
-		kt_setup("msc-create");
-		kt_fail("usbdev_msc_create returned NULL");
-		exit(kt_finish());
-	}
-	memset(h, 0, sizeof(*h));
-	h->xfer = direct_xfer;
-	h->ctx = d;
-	return d;
-}
-
-/* A mass-storage device and the host that drives it: the fixture of a test sequence. */
-struct msc {
-	struct thost h;
-	struct usbdev *d;
-};
-
 /* Run a sequence of tests on one device made with o, built only if the filter selects one. */
 static void msc_run(const struct kt_case *cases, size_t n, const struct usbdev_msc_opts *o)
 {
-	struct msc x;
+	struct tdev x;
 
 	if (!kt_any(cases, n))
 		return;
-	x.d = msc_new(o, &x.h);
+	t_direct(&x, usbdev_msc_create(o), "usbdev_msc_create");
 	kt_run_seq(cases, n, &x);
 	usbdev_destroy(x.d);
 }
@@ -242,7 +208,7 @@ static int sense(struct thost *h)
 
 static void t_msc_enumerate(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct usbdev *d = x->d;
 
@@ -252,7 +218,7 @@ static void t_msc_enumerate(void *arg)
 
 static void t_msc_config_descriptor(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t b[256];
 	int n;
@@ -271,7 +237,7 @@ static void t_msc_config_descriptor(void *arg)
 
 static void t_msc_get_max_lun(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t b[256];
 	int n;
@@ -285,7 +251,7 @@ static void t_msc_get_max_lun(void *arg)
 
 static void t_msc_inquiry(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	static const uint8_t inq[6] = { 0x12, 0, 0, 0, 36, 0 };
 	uint8_t b[512];
@@ -302,7 +268,7 @@ static void t_msc_inquiry(void *arg)
 
 static void t_msc_read_capacity(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	static const uint8_t rcap[10] = { 0x25 };
 	uint8_t b[512];
@@ -318,7 +284,7 @@ static void t_msc_read_capacity(void *arg)
 
 static void t_msc_misc_commands(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	static const uint8_t tur[6] = { 0 };
 	uint8_t b[512];
@@ -359,7 +325,7 @@ static void fill_pattern(uint8_t *wr, size_t len)
 
 static void t_msc_write_read_back(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct usbdev *d = x->d;
 	uint8_t wr[8 * 512], rd[8 * 512], cdb[10];
@@ -395,7 +361,7 @@ static void t_msc_write_read_back(void *arg)
 /* msc-write-host-sends-more */  /* case 11: Ho > Do */
 static void t_msc_write_host_sends_more(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct usbdev *d = x->d;
 	uint8_t wr[8 * 512], cdb[10];
@@ -412,7 +378,7 @@ static void t_msc_write_host_sends_more(void *arg)
 
 static void t_msc_sense_invalid_opcode(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct cmd m;
 	int s;
@@ -428,7 +394,7 @@ static void t_msc_sense_invalid_opcode(void *arg)
 
 static void t_msc_sense_lba_out_of_range(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t b[1024], cdb[10];
 	struct cmd m;
@@ -451,7 +417,7 @@ static void t_msc_sense_lba_out_of_range(void *arg)
 /* msc-residue-host-asks-more */  /* case 5: Hi > Di */
 static void t_msc_residue_host_asks_more(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t b[1024], cdb[10];
 	struct cmd m;
@@ -470,7 +436,7 @@ static void t_msc_residue_host_asks_more(void *arg)
 
 static void t_msc_phase_errors(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t b[1024], cdb[10];
 	struct cmd m;
@@ -491,7 +457,7 @@ static void t_msc_phase_errors(void *arg)
 
 static void t_msc_csw_tag_echo(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	static const uint8_t tur[6] = { 0 };
 	uint32_t tags[3] = { 0, 0xdeadbeef, 0xffffffff };
@@ -517,7 +483,7 @@ static void t_msc_csw_tag_echo(void *arg)
 
 static void t_msc_invalid_cbw_stalls(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	uint8_t cbw[32] = { 0 }, b[64];
 	unsigned got;
@@ -541,7 +507,7 @@ static void t_msc_invalid_cbw_stalls(void *arg)
 
 static void t_msc_reset_recovery(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	static const uint8_t tur[6] = { 0 };
 	struct cmd m;
@@ -556,7 +522,7 @@ static void t_msc_reset_recovery(void *arg)
 
 static void t_msc_invalid_cbw_length(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct usbdev *d = x->d;
 	static const uint8_t tur[6] = { 0 };
@@ -593,7 +559,7 @@ static void t_msc_invalid_cbw_length(void *arg)
 
 static void t_msc_wp_enumerate(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 
 	t_enumerate(h, 2, 1, 0x1209, 0x0002);
@@ -601,7 +567,7 @@ static void t_msc_wp_enumerate(void *arg)
 
 static void t_msc_write_protect(void *arg)
 {
-	struct msc *x = arg;
+	struct tdev *x = arg;
 	struct thost *h = &x->h;
 	struct usbdev *d = x->d;
 	static const uint8_t ms6[6] = { 0x1a, 0, 0x3f, 0, 192, 0 };

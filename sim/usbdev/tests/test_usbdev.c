@@ -1,41 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* usbdev framework + gadget zero, driven with packets directly (no attachment). */
-#include <stdlib.h>
-
 #include "usbdev_test.h"
-
-static struct usbdev_pkt last;
-
-static int direct_xfer(void *ctx, const uint8_t *pkt, unsigned len, uint8_t *resp, unsigned cap)
-{
-	usbdev_rx_packet(ctx, pkt, len, false, &last);
-	if (last.len && last.stuff_error)
-		return T_STUFF_ERR;
-	memcpy(resp, last.buf, last.len < cap ? last.len : cap);
-	return (int)last.len;
-}
-
-static struct usbdev *gz_new(unsigned pattern, bool intr, struct thost *h)
-{
-	struct usbdev_gzero_opts o = { .pattern = pattern, .intr = intr };
-	struct usbdev *d = usbdev_gzero_create(&o);
-
-	if (!d) {
-		kt_setup("gzero-create");
-		kt_fail("usbdev_gzero_create returned NULL");
-		exit(kt_finish());
-	}
-	memset(h, 0, sizeof(*h));
-	h->xfer = direct_xfer;
-	h->ctx = d;
-	return d;
-}
-
-/* A gadget zero device and the host that drives it: the fixture of a test sequence. */
-struct gz {
-	struct thost h;
-	struct usbdev *d;
-};
 
 /*
  * Run a sequence of tests on one gadget zero device (pattern 1), first enumerated at address 3
@@ -43,11 +8,12 @@ struct gz {
  */
 static void gz_run(const struct kt_case *cases, size_t n, bool intr, bool configured)
 {
-	struct gz g;
+	struct usbdev_gzero_opts o = { .pattern = 1, .intr = intr };
+	struct tdev g;
 
 	if (!kt_any(cases, n))
 		return;
-	g.d = gz_new(1, intr, &g.h);
+	t_direct(&g, usbdev_gzero_create(&o), "usbdev_gzero_create");
 	if (configured) {
 		kt_setup("gzero-enumerate");
 		t_enumerate(&g.h, 3, 3, 0x0525, 0xa4a0);
@@ -72,7 +38,7 @@ static void t_usbdev_crc(void *arg)
 
 static void t_gzero_get_descriptor_8_then_18(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	int n;
@@ -88,7 +54,7 @@ static void t_gzero_get_descriptor_8_then_18(void *arg)
 
 static void t_gzero_set_address_after_status(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -113,7 +79,7 @@ static void t_gzero_set_address_after_status(void *arg)
 
 static void t_gzero_config_descriptor(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	int n;
@@ -135,7 +101,7 @@ static void t_gzero_config_descriptor(void *arg)
 
 static void t_gzero_strings(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	int n;
@@ -150,7 +116,7 @@ static void t_gzero_strings(void *arg)
 
 static void t_gzero_ch9_stalls_and_status(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	int n;
@@ -179,7 +145,7 @@ static void t_gzero_ch9_stalls_and_status(void *arg)
 
 static void t_gzero_set_configuration(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	int n;
@@ -198,7 +164,7 @@ static void t_gzero_set_configuration(void *arg)
 
 static void t_gzero_bulk_in_pattern1(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	unsigned len = 0, pid = 0;
@@ -218,7 +184,7 @@ static void t_gzero_bulk_in_pattern1(void *arg)
 
 static void t_gzero_bulk_in_retry_without_ack(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -227,9 +193,9 @@ static void t_gzero_bulk_in_retry_without_ack(void *arg)
 	uint8_t tok[3], rb[100] = { 0 };
 
 	usb_make_token(tok, USB_PID_IN, 7, 1);
-	n = direct_xfer(d, tok, 3, rb, sizeof(rb));
+	n = t_direct_xfer(d, tok, 3, rb, sizeof(rb));
 	KT_CHECK(n == 67 && (rb[0] & 0xf) == USB_PID_DATA1, "IN: %d bytes pid %x", n, rb[0] & 0xf);
-	n = direct_xfer(d, tok, 3, rb, sizeof(rb));   /* ACK lost: the same packet again */
+	n = t_direct_xfer(d, tok, 3, rb, sizeof(rb));   /* ACK lost: the same packet again */
 	KT_CHECK(n == 67 && (rb[0] & 0xf) == USB_PID_DATA1, "retried IN: %d bytes pid %x", n, rb[0] & 0xf);
 	r = t_in(h, 1, b, 64, &len, &pid, 1, false);
 	KT_CHECK(r == T_DATA && pid == USB_PID_DATA1, "third IN: %s pid %x", t_res_name(r), pid);
@@ -239,7 +205,7 @@ static void t_gzero_bulk_in_retry_without_ack(void *arg)
 
 static void t_gzero_bulk_out_pattern_and_retry(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -273,7 +239,7 @@ static void t_gzero_bulk_out_pattern_and_retry(void *arg)
 
 static void t_gzero_vendor_5b_5c(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	int n;
 	uint8_t w[4096], rd[4096];
@@ -298,7 +264,7 @@ static void t_gzero_vendor_5b_5c(void *arg)
 
 static void t_gzero_halt_clear_resets_toggle(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	unsigned len = 0, pid = 0;
@@ -323,7 +289,7 @@ static void t_gzero_halt_clear_resets_toggle(void *arg)
 
 static void t_gzero_alt1_iso(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	unsigned len = 0, pid = 0;
@@ -347,7 +313,7 @@ static void t_gzero_alt1_iso(void *arg)
 
 static void t_gzero_bad_packets_ignored(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
 	int n;
@@ -355,17 +321,17 @@ static void t_gzero_bad_packets_ignored(void *arg)
 
 	usb_make_token(tok, USB_PID_IN, 7, 1);
 	tok[2] ^= 0x08;
-	n = direct_xfer(d, tok, 3, rb, sizeof(rb));
+	n = t_direct_xfer(d, tok, 3, rb, sizeof(rb));
 	KT_CHECK(n == 0, "IN with a bad CRC5 answered (%d bytes)", n);
 	usb_make_token(tok, USB_PID_IN, 7, 1);
 	tok[0] ^= 0x10;
-	n = direct_xfer(d, tok, 3, rb, sizeof(rb));
+	n = t_direct_xfer(d, tok, 3, rb, sizeof(rb));
 	KT_CHECK(n == 0, "IN with bad PID check bits answered");
 	usb_make_token(tok, USB_PID_OUT, 7, 1);
-	n = direct_xfer(d, tok, 3, rb, sizeof(rb));
+	n = t_direct_xfer(d, tok, 3, rb, sizeof(rb));
 	n = (int)usb_make_data(pk, USB_PID_DATA0, b, 8);
 	pk[3] ^= 0x40;
-	n = direct_xfer(d, pk, (unsigned)n, rb, sizeof(rb));
+	n = t_direct_xfer(d, pk, (unsigned)n, rb, sizeof(rb));
 	KT_CHECK(n == 0, "OUT data with a bad CRC16 answered");
 	KT_CHECK(d->stats.bad_crc5 == 1 && d->stats.bad_pid == 1 && d->stats.bad_crc16 == 1,
 	         "stats crc5 %llu pid %llu crc16 %llu", (unsigned long long)d->stats.bad_crc5,
@@ -374,7 +340,7 @@ static void t_gzero_bad_packets_ignored(void *arg)
 
 static void t_gzero_bus_reset(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -409,7 +375,7 @@ static const struct kt_case gzero_cases[] = {
 
 static void t_fault_nak(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -432,7 +398,7 @@ static void t_fault_nak(void *arg)
 
 static void t_fault_stall(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -453,7 +419,7 @@ static void t_fault_stall(void *arg)
 
 static void t_fault_silent(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -476,7 +442,7 @@ static void t_fault_silent(void *arg)
 
 static void t_fault_crc(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -492,7 +458,7 @@ static void t_fault_crc(void *arg)
 
 static void t_fault_stuff(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -507,7 +473,7 @@ static void t_fault_stuff(void *arg)
 
 static void t_fault_babble(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -516,14 +482,14 @@ static void t_fault_babble(void *arg)
 
 	usbdev_fault(d, 0x81, USBDEV_FAULT_BABBLE, 1);
 	r = t_in(h, 1, b, 64, &len, &pid, 0, false);
-	KT_CHECK(r == T_BABBLE && last.len == 72 + 3, "IN: %s, %u bytes on the wire", t_res_name(r), last.len);
+	KT_CHECK(r == T_BABBLE && t_last.len == 72 + 3, "IN: %s, %u bytes on the wire", t_res_name(r), t_last.len);
 	r = t_in(h, 1, b, 64, &len, &pid, 0, false);
 	KT_CHECK(r == T_DATA && len == 64, "next IN %s len %u", t_res_name(r), len);
 }
 
 static void t_fault_toggle(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -540,7 +506,7 @@ static void t_fault_toggle(void *arg)
 
 static void t_fault_disconnect(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -549,15 +515,15 @@ static void t_fault_disconnect(void *arg)
 
 	usbdev_fault(d, 0x81, USBDEV_FAULT_DISCONNECT, 2);
 	r = t_in(h, 1, b, 64, &len, &pid, 1, false);
-	KT_CHECK(r == T_DATA && !last.detach_after && !d->detach_req, "1st IN %s", t_res_name(r));
+	KT_CHECK(r == T_DATA && !t_last.detach_after && !d->detach_req, "1st IN %s", t_res_name(r));
 	{
 		uint8_t tok[3];
 		int n;
 
 		usb_make_token(tok, USB_PID_IN, 3, 1);
-		n = direct_xfer(d, tok, 3, b, sizeof(b));
-		KT_CHECK(n == 67 && last.detach_after && d->detach_req, "2nd IN: %d bytes, detach_after %d", n,
-		         last.detach_after);
+		n = t_direct_xfer(d, tok, 3, b, sizeof(b));
+		KT_CHECK(n == 67 && t_last.detach_after && d->detach_req, "2nd IN: %d bytes, detach_after %d", n,
+		         t_last.detach_after);
 	}
 	d->detach_req = false;
 	usbdev_fault(d, 0x01, USBDEV_FAULT_DISCONNECT, 0);
@@ -568,7 +534,7 @@ static void t_fault_disconnect(void *arg)
 
 static void t_fault_api_errors(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	struct usbdev *d = g->d;
 	uint8_t b[1100];
@@ -597,7 +563,7 @@ static const struct kt_case fault_cases[] = {
 
 static void t_gzero_intr_variant(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	unsigned len = 0, pid = 0;
@@ -616,7 +582,7 @@ static void t_gzero_intr_variant(void *arg)
 
 static void t_gzero_loopback(void *arg)
 {
-	struct gz *g = arg;
+	struct tdev *g = arg;
 	struct thost *h = &g->h;
 	uint8_t b[1100];
 	unsigned len = 0, pid = 0;

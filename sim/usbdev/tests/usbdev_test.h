@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kite_test.h"
@@ -112,6 +113,46 @@ static inline int t_in(struct thost *h, unsigned ep, uint8_t *data, unsigned max
 		return T_TOGGLE;
 	return T_DATA;
 }
+
+/* ---------------------------------------------------------------- the direct transport */
+
+/* The device's answer to the last packet sent over the direct transport. */
+static struct usbdev_pkt t_last __attribute__((unused));
+
+/* The direct transport: a packet goes straight to usbdev_rx_packet() of the device ctx. */
+static inline int t_direct_xfer(void *ctx, const uint8_t *pkt, unsigned len, uint8_t *resp, unsigned cap)
+{
+	usbdev_rx_packet(ctx, pkt, len, false, &t_last);
+	if (t_last.len && t_last.stuff_error)
+		return T_STUFF_ERR;
+	memcpy(resp, t_last.buf, t_last.len < cap ? t_last.len : cap);
+	return (int)t_last.len;
+}
+
+/* A device and the host that drives it over the direct transport: the fixture of a sequence. */
+struct tdev {
+	struct thost h;
+	struct usbdev *d;
+};
+
+/*
+ * Set t up around d, which the create function named what returned. Without a device no test
+ * can run: the binary then ends with a failed setup step.
+ */
+static inline void t_direct(struct tdev *t, struct usbdev *d, const char *what)
+{
+	if (!d) {
+		kt_setup("%s", what);
+		kt_fail("%s returned NULL", what);
+		exit(kt_finish());
+	}
+	memset(t, 0, sizeof(*t));
+	t->d = d;
+	t->h.xfer = t_direct_xfer;
+	t->h.ctx = d;
+}
+
+/* ---------------------------------------------------------------- transfers */
 
 /* A control transfer on EP0. Returns the bytes moved, -EPIPE on STALL, -EPROTO otherwise. */
 static inline int t_control(struct thost *h, uint8_t rt, uint8_t req, uint16_t val, uint16_t idx,
