@@ -653,7 +653,7 @@ static void t_mmio_write_sizes(void *arg)
 		wr(f, PCIDEV_OP_MMIO_WRITE, s + 2, 1, 0xaa);
 		if (mock_model_peek(f->m, s) != 0x11aa3344 || mock_model_last_strb(f->m) != 0x4) {
 			kt_fail("1-byte write: 0x%08x strb 0x%x", mock_model_peek(f->m, s),
-				 mock_model_last_strb(f->m));
+			        mock_model_last_strb(f->m));
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, s, 2, 0xbeef);
@@ -777,7 +777,7 @@ static void t_bad_bar(void *arg)
 		}
 		if (kb_log_count - logs != 2) {
 			kt_fail("expected 2 log lines (read once, write once), got %" PRIu64,
-				 kb_log_count - logs);
+			        kb_log_count - logs);
 			break;
 		}
 		/* The model answers 0x800+ with an error response: all-ones, counted. */
@@ -828,8 +828,7 @@ static void t_dma(void *arg)
 			fe_tick(f);
 			snprintf(want, sizeof(want), "0x%" PRIx64, bad[i]);
 			if (rd(f, PCIDEV_OP_MMIO_READ, MOCK_DMA_RESULT, 4) != 1 || !strstr(kb_log_last, want)) {
-				kt_fail("bad DMA %u: no error response or log (%s)", i,
-					 kb_log_last);
+				kt_fail("bad DMA %u: no error response or log (%s)", i, kb_log_last);
 				break;
 			}
 		}
@@ -837,7 +836,7 @@ static void t_dma(void *arg)
 			break;
 		if (f->pd.st.dma_errors != 3 || f->pd.st.dma_read_bytes != 64 || f->pd.st.dma_write_bytes != 64) {
 			kt_fail("DMA counters errors=%" PRIu64 " read=%" PRIu64 " write=%" PRIu64,
-				 f->pd.st.dma_errors, f->pd.st.dma_read_bytes, f->pd.st.dma_write_bytes);
+			        f->pd.st.dma_errors, f->pd.st.dma_read_bytes, f->pd.st.dma_write_bytes);
 			break;
 		}
 	} while (0);

@@ -125,6 +125,7 @@ static void t_hid_descriptors_via_control(void *arg)
 	KT_CHECK(n == -EPIPE, "GET_DESCRIPTOR(report) of interface 1 gave %d, want STALL", n);
 }
 
+/* On one full-speed keyboard, in order (each test builds on the state the ones before it left). */
 static const struct kt_case enumerate_cases[] = {
 	{ "hid-enumerate", t_hid_enumerate },
 	{ "hid-config-descriptor", t_hid_config_descriptor },
@@ -384,6 +385,7 @@ static void t_hid_bus_reset_clears_state(void *arg)
 	KT_CHECK(n == -EPIPE, "HID request while unconfigured gave %d, want STALL", n);
 }
 
+/* On another full-speed keyboard, enumerated by the first test, in order. */
 static const struct kt_case typing_cases[] = {
 	{ "hid-typing-enumerate", t_hid_typing_enumerate },
 	{ "hid-nak-when-idle", t_hid_nak_when_idle },

@@ -397,6 +397,7 @@ static void t_line_disconnect_fault(void *arg)
 	         "IN %d bytes; then attached %d, bus %u%u", n, usbdev_port_attached(p), l->b.dp, l->b.dm);
 }
 
+/* On one full-speed gadget zero on a line port (struct line_fs), in order. */
 static const struct kt_case fs_cases[] = {
 	{ "line-pullups", t_line_pullups },
 	{ "line-reset-and-keepalive", t_line_reset_and_keepalive },

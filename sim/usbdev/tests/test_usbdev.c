@@ -26,8 +26,8 @@ static void gz_run(const struct kt_case *cases, size_t n, bool intr, bool config
 static void t_usbdev_crc(void *arg)
 {
 	uint8_t t[3];
-	(void)arg;
 
+	(void)arg;
 	usb_make_token(t, USB_PID_SETUP, 0, 0);
 	KT_CHECK(t[0] == 0x2d && t[1] == 0x00 && t[2] == 0x10, "SETUP 0/0 is %02x %02x %02x, want 2d 00 10",
 	         t[0], t[1], t[2]);
@@ -356,6 +356,7 @@ static void t_gzero_bus_reset(void *arg)
 	KT_CHECK(n == 18 && r == T_NONE, "after reset: descriptor %d, bulk IN %s", n, t_res_name(r));
 }
 
+/* On a fresh gadget zero (address 0, not configured), in order. */
 static const struct kt_case gzero_cases[] = {
 	{ "gzero-get-descriptor-8-then-18", t_gzero_get_descriptor_8_then_18 },
 	{ "gzero-set-address-after-status", t_gzero_set_address_after_status },
@@ -549,6 +550,7 @@ static void t_fault_api_errors(void *arg)
 	KT_CHECK(r == T_DATA, "after FAULT_NONE: %s", t_res_name(r));
 }
 
+/* Injected faults, in order, on a gadget zero enumerated and configured (source/sink). */
 static const struct kt_case fault_cases[] = {
 	{ "fault-nak", t_fault_nak },
 	{ "fault-stall", t_fault_stall },
@@ -606,6 +608,7 @@ static void t_gzero_loopback(void *arg)
 	KT_CHECK(n == -EPIPE, "0x5c in the loopback configuration gave %d", n);
 }
 
+/* On the interrupt variant of gadget zero, enumerated and configured, in order. */
 static const struct kt_case gzero_intr_cases[] = {
 	{ "gzero-intr-variant", t_gzero_intr_variant },
 	{ "gzero-loopback", t_gzero_loopback },
@@ -616,8 +619,8 @@ static void t_usbdev_create_rejects_bad_descriptors(void *arg)
 	struct usbdev_desc dd = { .mps0 = 12, .num_configs = 1 };
 	struct usbdev_ops ops = { 0 };
 	struct usbdev_gzero_opts o = { .pattern = 7 };
-	(void)arg;
 
+	(void)arg;
 	KT_CHECK(usbdev_create("bad", &dd, &ops, NULL) == NULL, "mps0 12 accepted");
 	dd.mps0 = 64;
 	dd.configs[0].value = 1;
@@ -628,7 +631,6 @@ static void t_usbdev_create_rejects_bad_descriptors(void *arg)
 	KT_CHECK(usbdev_create("bad", &dd, &ops, NULL) == NULL, "bulk MPS 512 at full speed accepted");
 	KT_CHECK(usbdev_gzero_create(&o) == NULL, "gadget zero pattern 7 accepted");
 }
-
 
 int main(int argc, char **argv)
 {

@@ -381,6 +381,7 @@ static void t_utmi_disconnect_fault(void *arg)
 	KT_CHECK(u->o.linestate == 1 && d->addr == 0, "re-attached: linestate %u, address %u", u->o.linestate, d->addr);
 }
 
+/* On one full-speed gadget zero on a UTMI port (struct utmi_fs), in order. */
 static const struct kt_case fs_cases[] = {
 	{ "utmi-linestate", t_utmi_linestate },
 	{ "utmi-reset-detect", t_utmi_reset_detect },
