@@ -15,6 +15,7 @@ SIM_CORE_OBJS := $(SIM_CORE:%=$(SIM_OUT)/obj/%.o)
 SIM_HDRS      := $(wildcard $(SIM_SRC)/*.h $(SIM_SRC)/tests/*.h) $(TOP)/sim/model/kite_model.h \
                  $(TOP)/sim/usbdev/usbdev.h
 SIM_MOCK_OBJ  := $(SIM_OUT)/obj/mock_model.o
+SIM_KT_OBJ    := $(SIM_OUT)/obj/kite_test.o
 SIM_TEST_BIN  := $(SIM_OUT)/test_bridge
 SIM_CTL_TEST_BIN := $(SIM_OUT)/test_control
 SIM_MOCK_SIM  := $(SIM_OUT)/kite-sim-mock
@@ -43,18 +44,22 @@ $(SIM_OUT)/obj/%.o: $(SIM_SRC)/%.c $(SIM_HDRS)
 	@mkdir -p $(@D)
 	$(SIM_CC) $(SIM_CFLAGS) $(KITE_MODEL_CFLAGS) -c $< -o $@
 
-$(SIM_OUT)/obj/%.o: $(SIM_SRC)/tests/%.c $(SIM_HDRS)
+$(SIM_OUT)/obj/%.o: $(SIM_SRC)/tests/%.c $(SIM_HDRS) $(TOP)/sim/testlib/kite_test.h
+	@mkdir -p $(@D)
+	$(SIM_CC) $(SIM_CFLAGS) -I$(TOP)/sim/testlib -c $< -o $@
+
+$(SIM_KT_OBJ): $(TOP)/sim/testlib/kite_test.c $(TOP)/sim/testlib/kite_test.h
 	@mkdir -p $(@D)
 	$(SIM_CC) $(SIM_CFLAGS) -c $< -o $@
 
 $(SIM_OUT)/kite-sim: $(SIM_CORE_OBJS) $(SIM_OUT)/obj/main.o $(SIM_MODEL_DEP) $(USBDEV_LIB)
 	$(SIM_LD) -o $@ $(SIM_CORE_OBJS) $(SIM_OUT)/obj/main.o $(USBDEV_LIBS) $(SIM_MODEL_LINK)
 
-$(SIM_TEST_BIN): $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_bridge.o $(SIM_MOCK_OBJ) $(USBDEV_LIB)
-	$(SIM_CC) -o $@ $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_bridge.o $(SIM_MOCK_OBJ) $(USBDEV_LIBS)
+$(SIM_TEST_BIN): $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_bridge.o $(SIM_MOCK_OBJ) $(SIM_KT_OBJ) $(USBDEV_LIB)
+	$(SIM_CC) -o $@ $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_bridge.o $(SIM_MOCK_OBJ) $(SIM_KT_OBJ) $(USBDEV_LIBS)
 
-$(SIM_CTL_TEST_BIN): $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_control.o $(SIM_MOCK_OBJ) $(USBDEV_LIB)
-	$(SIM_CC) -o $@ $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_control.o $(SIM_MOCK_OBJ) $(USBDEV_LIBS)
+$(SIM_CTL_TEST_BIN): $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_control.o $(SIM_MOCK_OBJ) $(SIM_KT_OBJ) $(USBDEV_LIB)
+	$(SIM_CC) -o $@ $(SIM_CORE_OBJS) $(SIM_OUT)/obj/test_control.o $(SIM_MOCK_OBJ) $(SIM_KT_OBJ) $(USBDEV_LIBS)
 
 # kite-sim around the mock model: test_control runs it as a process (options, control channel).
 $(SIM_MOCK_SIM): $(SIM_CORE_OBJS) $(SIM_OUT)/obj/main.o $(SIM_MOCK_OBJ) $(USBDEV_LIB)

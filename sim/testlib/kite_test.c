@@ -15,10 +15,17 @@ static bool kt_list;
 static unsigned int kt_npass, kt_nfail;
 static struct {
 	bool active;
+	bool setup;      /* an unreported setup step (kt_setup) */
 	char name[200];
 	unsigned int failed;
 	char why[400];
 } kt_cur;
+/* the first failed setup step not yet reported, and its reason */
+static struct {
+	bool failed;
+	char name[200];
+	char why[sizeof(kt_cur.name) + sizeof(kt_cur.why) + 16];
+} kt_pend;
 
 void kt_set_filter(const char *pattern)
 {
@@ -101,9 +108,30 @@ bool kt_begin(const char *fmt, ...)
 		return false;
 	memcpy(kt_cur.name, name, sizeof(name));
 	kt_cur.active = true;
+	kt_cur.setup = false;
 	kt_cur.failed = 0;
 	kt_cur.why[0] = 0;
+	if (kt_pend.failed) {
+		/* a setup step this test builds on failed */
+		kt_pend.failed = false;
+		kt_fail("%s", kt_pend.why);
+	}
 	return true;
+}
+
+void kt_setup(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (kt_cur.active)
+		kt_end();
+	va_start(ap, fmt);
+	vsnprintf(kt_cur.name, sizeof(kt_cur.name), fmt, ap);
+	va_end(ap);
+	kt_cur.active = true;
+	kt_cur.setup = true;
+	kt_cur.failed = 0;
+	kt_cur.why[0] = 0;
 }
 
 static void kt_vfail(const char *fmt, va_list ap)
@@ -137,6 +165,15 @@ bool kt_end(void)
 	if (!kt_cur.active)
 		return true;
 	ok = !kt_cur.failed;
+	if (kt_cur.setup) {
+		if (!ok && !kt_pend.failed) {
+			kt_pend.failed = true;
+			memcpy(kt_pend.name, kt_cur.name, sizeof(kt_pend.name));
+			snprintf(kt_pend.why, sizeof(kt_pend.why), "setup %s: %s", kt_cur.name, kt_cur.why);
+		}
+		kt_cur.active = false;
+		return ok;
+	}
 	if (ok) {
 		printf("PASS %s\n", kt_cur.name);
 		kt_npass++;
@@ -177,6 +214,37 @@ void kt_run(const struct kt_case *cases, size_t n, void *arg)
 	}
 }
 
+bool kt_any(const struct kt_case *cases, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		any |= kt_want(cases[i].name);
+	return any;
+}
+
+void kt_run_seq(const struct kt_case *cases, size_t n, void *arg)
+{
+	size_t last = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (kt_selected(cases[i].name))
+			last = i;
+	if (kt_list || last == n) {
+		kt_any(cases, n);
+		return;
+	}
+	for (size_t i = 0; i <= last; i++) {
+		if (kt_selected(cases[i].name)) {
+			kt_begin("%s", cases[i].name);
+		} else {
+			kt_setup("%s", cases[i].name);
+		}
+		cases[i].fn(arg);
+		kt_end();
+	}
+}
+
 unsigned int kt_passed(void)
 {
 	return kt_npass;
@@ -191,6 +259,12 @@ int kt_finish(void)
 {
 	if (kt_cur.active)
 		kt_end();
+	if (kt_pend.failed) {
+		/* a failed setup step that no test followed */
+		printf("FAIL %s: %s\n", kt_pend.name, kt_pend.why);
+		kt_pend.failed = false;
+		kt_nfail++;
+	}
 	if (!kt_list)
 		printf("%u passed, %u failed\n", kt_npass, kt_nfail);
 	fflush(stdout);

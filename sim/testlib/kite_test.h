@@ -64,6 +64,21 @@ void kt_result(const char *name, bool ok, const char *fmt, ...) __attribute__((f
 /* Run every selected case of a table with arg. */
 void kt_run(const struct kt_case *cases, size_t n, void *arg);
 
+/*
+ * Tests that build on each other's state (one device driven through a sequence of tests):
+ * kt_any says whether any case of the table is selected, so the caller builds the shared
+ * fixture only then (in list mode it prints the selected names and returns false); kt_run_seq
+ * runs every case up to the last selected one, in order, the unselected ones as setup steps.
+ */
+bool kt_any(const struct kt_case *cases, size_t n);
+void kt_run_seq(const struct kt_case *cases, size_t n, void *arg);
+/*
+ * Start an unreported setup step (never filtered): checks and kt_failed work as in a test, but
+ * kt_end prints nothing; a failed step fails the next test begun ("setup NAME: reason"), or is
+ * reported under its own name by kt_finish if no test follows.
+ */
+void kt_setup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Counts so far. */
 unsigned int kt_passed(void);
 unsigned int kt_failures(void);

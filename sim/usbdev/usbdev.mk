@@ -32,8 +32,10 @@ $(USBDEV_LIB): $(USBDEV_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(USBDEV_OUT)/%: $(USBDEV_SRC)/tests/%.c $(USBDEV_SRC)/tests/usbdev_test.h $(USBDEV_HDRS) $(USBDEV_LIB)
-	$(USBDEV_CC) $(USBDEV_CFLAGS_ALL) -I$(USBDEV_SRC)/tests -o $@ $< $(USBDEV_LIBS)
+$(USBDEV_OUT)/%: $(USBDEV_SRC)/tests/%.c $(USBDEV_SRC)/tests/usbdev_test.h $(USBDEV_HDRS) $(USBDEV_LIB) \
+		$(TOP)/sim/testlib/kite_test.c $(TOP)/sim/testlib/kite_test.h
+	$(USBDEV_CC) $(USBDEV_CFLAGS_ALL) -I$(USBDEV_SRC)/tests -I$(TOP)/sim/testlib -o $@ $< \
+		$(TOP)/sim/testlib/kite_test.c $(USBDEV_LIBS)
 
 # Succeeds whenever the tests ran; the runner counts the PASS/FAIL lines.
 usbdev-test:

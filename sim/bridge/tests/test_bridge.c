@@ -5,7 +5,8 @@
  * sends the message sequence Linux 6.1 virtio_uml sends and drives virtio_pcidev requests
  * the way virt-pci does. The backend runs in the same process (vu_process_msg() and
  * pcidev_poll_cmd() are called directly), with mock_model.c behind it.
- * Prints PASS <name> / FAIL <name>: <reason>; exits non-zero if any failed.
+ * Reports through sim/testlib/kite_test.h (-t PATTERN runs the matching tests); -v shows the
+ * bridge's log lines.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "kite_test.h"
 #include "log.h"
 #include "mock_model.h"
 #include "pcidev.h"
@@ -49,10 +51,8 @@ struct fe {
 	uint64_t now;
 };
 
-static char reason[512];
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { snprintf(reason, sizeof(reason), __VA_ARGS__); return 1; } } while (0)
+/* A check that fails the current test and returns from the test function at once. */
+#define CHECK(cond, ...) do { if (!(cond)) { kt_fail(__VA_ARGS__); return; } } while (0)
 
 /* ------------------------------------------------------------------ frontend plumbing */
 
@@ -170,6 +170,7 @@ static struct fe *fe_new(void)
 	if (f->mem == MAP_FAILED)
 		abort();
 	f->g = f->mem + MMAP_OFF;
+	kb_log_last[0] = 0;  /* the log lines a test looks at are its own */
 	f->next_buf = BUF_OFF;
 	f->now = 1000000000ull;
 	vu_init(&f->vu, f->be_sock);
@@ -472,7 +473,7 @@ static int fe_msi_msgs(struct fe *f, uint64_t addr, uint16_t data)
 
 /* ------------------------------------------------------------------ tests */
 
-static int t_handshake(void)
+static void t_handshake(void *arg)
 {
 	struct fe *f = fe_up();
 	uint64_t v;
@@ -481,187 +482,183 @@ static int t_handshake(void)
 	uint32_t r = 0, fl = 0, sz = 0;
 	int rc = 0;
 
+	(void)arg;
 	CHECK(f, "UML bring-up sequence failed: %s", kb_log_last);
 	if (fe_get_u64(f, VU_GET_QUEUE_NUM, &v) || v != 2)
-		rc = 1, snprintf(reason, sizeof(reason), "GET_QUEUE_NUM");
+		rc = 1, kt_fail("GET_QUEUE_NUM");
 	/* GET_CONFIG: zeros of the asked size. */
 	((uint32_t *)cfg)[1] = 8;
 	if (!rc && (fe_send(f, VU_GET_CONFIG, 1, cfg, sizeof(cfg), NULL, 0) || vu_process_msg(&f->vu) ||
 		    fe_reply(f, &r, &fl, rep, &sz) || sz != 20 || fl != 5 || rep[12] != 0))
-		rc = 1, snprintf(reason, sizeof(reason), "GET_CONFIG reply (size %u)", sz);
+		rc = 1, kt_fail("GET_CONFIG reply (size %u)", sz);
 	if (!rc && fe_req_ack(f, VU_SET_CONFIG, cfg, sizeof(cfg), NULL, 0, 0))
-		rc = 1, snprintf(reason, sizeof(reason), "SET_CONFIG ack");
+		rc = 1, kt_fail("SET_CONFIG ack");
 	/* No NEED_REPLY: no ack. */
 	v = (1ull << 30) | (1ull << 32);
 	if (!rc && (fe_send(f, VU_SET_FEATURES, 1, &v, 8, NULL, 0) || vu_process_msg(&f->vu) ||
 		    fe_reply(f, &r, &fl, rep, &sz) == 0))
-		rc = 1, snprintf(reason, sizeof(reason), "reply without NEED_REPLY");
+		rc = 1, kt_fail("reply without NEED_REPLY");
 	if (!rc && (!vq_ready(&f->vu.vq[0]) || !vq_ready(&f->vu.vq[1]) || f->vu.nregions != 1 ||
 		    f->vu.slave_fd < 0))
-		rc = 1, snprintf(reason, sizeof(reason), "queues/regions/slave fd not set up");
+		rc = 1, kt_fail("queues/regions/slave fd not set up");
 	fe_free(f);
-	return rc;
 }
 
-static int t_vring_base_and_reset(void)
+static void t_vring_base_and_reset(void *arg)
 {
 	struct fe *f = fe_up();
 	uint32_t st[2] = { 0, 0 }, rep[2], r, fl, sz;
 	int rc = 0;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	rd(f, PCIDEV_OP_MMIO_READ, 0, 4);
 	rd(f, PCIDEV_OP_MMIO_READ, 0, 4);
 	if (fe_send(f, VU_GET_VRING_BASE, 1, st, 8, NULL, 0) || vu_process_msg(&f->vu) ||
 	    fe_reply(f, &r, &fl, rep, &sz) || sz != 8 || rep[0] != 0 || rep[1] != 2)
-		rc = 1, snprintf(reason, sizeof(reason), "GET_VRING_BASE returned %u/%u", rep[0], rep[1]);
+		rc = 1, kt_fail("GET_VRING_BASE returned %u/%u", rep[0], rep[1]);
 	if (!rc && vq_ready(&f->vu.vq[0]))
-		rc = 1, snprintf(reason, sizeof(reason), "queue still running after GET_VRING_BASE");
+		rc = 1, kt_fail("queue still running after GET_VRING_BASE");
 	if (!rc && fe_req_ack(f, VU_RESET_OWNER, NULL, 0, NULL, 0, 0))
-		rc = 1, snprintf(reason, sizeof(reason), "RESET_OWNER");
+		rc = 1, kt_fail("RESET_OWNER");
 	fe_free(f);
-	return rc;
 }
 
-static int t_config_space(void)
+static void t_config_space(void *arg)
 {
 	struct fe *f = fe_up();
 	uint8_t out[8];
-	int rc = 1;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	do {
 		uint64_t v;
 
 		if ((v = rd(f, PCIDEV_OP_CFG_READ, 0, 4)) != 0x4b4910ee) {
-			snprintf(reason, sizeof(reason), "vendor/device 0x%" PRIx64, v);
+			kt_fail("vendor/device 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_CFG_READ, 0, 2)) != 0x10ee || rd(f, PCIDEV_OP_CFG_READ, 2, 2) != 0x4b49) {
-			snprintf(reason, sizeof(reason), "16-bit id reads");
+			kt_fail("16-bit id reads");
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_CFG_READ, 8, 4)) >> 8 != 0x0c0380) {
-			snprintf(reason, sizeof(reason), "class/revision 0x%" PRIx64, v);
+			kt_fail("class/revision 0x%" PRIx64, v);
 			break;
 		}
 		/* Header type 0; capability list = one MSI capability (ID 5, 64-bit, 1 vector). */
 		if (rd(f, PCIDEV_OP_CFG_READ, 0x0e, 1) != 0 || rd(f, PCIDEV_OP_CFG_READ, 0x34, 1) != 0x50 ||
 		    !(rd(f, PCIDEV_OP_CFG_READ, 6, 2) & 0x10) || rd(f, PCIDEV_OP_CFG_READ, 0x50, 2) != 0x0005 ||
 		    rd(f, PCIDEV_OP_CFG_READ, 0x52, 2) != 0x0080) {
-			snprintf(reason, sizeof(reason), "header type / capability list");
+			kt_fail("header type / capability list");
 			break;
 		}
 		if (rd(f, PCIDEV_OP_CFG_READ, 0x3d, 1) != 1) {
-			snprintf(reason, sizeof(reason), "interrupt pin");
+			kt_fail("interrupt pin");
 			break;
 		}
 		/* BAR sizing. */
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x10, 4, 0xffffffff);
 		if ((v = rd(f, PCIDEV_OP_CFG_READ, 0x10, 4)) != 0xfffff000) {
-			snprintf(reason, sizeof(reason), "BAR0 sizing read 0x%" PRIx64, v);
+			kt_fail("BAR0 sizing read 0x%" PRIx64, v);
 			break;
 		}
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x10, 4, 0xf0000000);
 		if ((v = rd(f, PCIDEV_OP_CFG_READ, 0x10, 4)) != 0xf0000000) {
-			snprintf(reason, sizeof(reason), "BAR0 address 0x%" PRIx64, v);
+			kt_fail("BAR0 address 0x%" PRIx64, v);
 			break;
 		}
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x14, 4, 0xffffffff);
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x30, 4, 0xffffffff);
 		if (rd(f, PCIDEV_OP_CFG_READ, 0x14, 4) != 0 || rd(f, PCIDEV_OP_CFG_READ, 0x30, 4) != 0) {
-			snprintf(reason, sizeof(reason), "BAR1 / ROM not zero after sizing");
+			kt_fail("BAR1 / ROM not zero after sizing");
 			break;
 		}
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x3c, 1, 0x2a);
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x04, 2, 0xffff);
 		if (rd(f, PCIDEV_OP_CFG_READ, 0x3c, 2) != 0x012a || rd(f, PCIDEV_OP_CFG_READ, 0x04, 2) != 0x0546) {
-			snprintf(reason, sizeof(reason), "interrupt line / command register");
+			kt_fail("interrupt line / command register");
 			break;
 		}
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x00, 4, 0);
 		if (rd(f, PCIDEV_OP_CFG_READ, 0, 4) != 0x4b4910ee) {
-			snprintf(reason, sizeof(reason), "IDs writable");
+			kt_fail("IDs writable");
 			break;
 		}
 		if (fe_read(f, PCIDEV_OP_CFG_READ, 0, 4094, 4, 8, out) != 4 || memcmp(out, "\xff\xff\xff\xff", 4)) {
-			snprintf(reason, sizeof(reason), "read past 4 KiB not all-ones");
+			kt_fail("read past 4 KiB not all-ones");
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_mmio_read_sizes(void)
+static void t_mmio_read_sizes(void *arg)
 {
 	struct fe *f = fe_up();
 	uint64_t v;
-	int rc = 1;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	do {
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 0, 4)) != 0x4b495445) {
-			snprintf(reason, sizeof(reason), "4-byte read 0x%" PRIx64, v);
+			kt_fail("4-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 1, 1)) != 0x54 || (v = rd(f, PCIDEV_OP_MMIO_READ, 3, 1)) != 0x4b) {
-			snprintf(reason, sizeof(reason), "1-byte read 0x%" PRIx64, v);
+			kt_fail("1-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 2, 2)) != 0x4b49) {
-			snprintf(reason, sizeof(reason), "2-byte read 0x%" PRIx64, v);
+			kt_fail("2-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 0, 8)) != 0x000100004b495445ull) {
-			snprintf(reason, sizeof(reason), "8-byte read 0x%" PRIx64, v);
+			kt_fail("8-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 2, 4)) != 0x00004b49ull) {
-			snprintf(reason, sizeof(reason), "unaligned 4-byte read 0x%" PRIx64, v);
+			kt_fail("unaligned 4-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if ((v = rd(f, PCIDEV_OP_MMIO_READ, 1, 3)) != 0x4b4954ull) {
-			snprintf(reason, sizeof(reason), "3-byte read 0x%" PRIx64, v);
+			kt_fail("3-byte read 0x%" PRIx64, v);
 			break;
 		}
 		if (fe_calls(f, 0) != 0) {
-			snprintf(reason, sizeof(reason), "call fd written for polled reads");
+			kt_fail("call fd written for polled reads");
 			break;
 		}
 		if (f->pd.st.mmio_reads != 7) {
-			snprintf(reason, sizeof(reason), "mmio_reads counter %" PRIu64, f->pd.st.mmio_reads);
+			kt_fail("mmio_reads counter %" PRIu64, f->pd.st.mmio_reads);
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_mmio_write_sizes(void)
+static void t_mmio_write_sizes(void *arg)
 {
 	struct fe *f = fe_up();
 	uint32_t s = MOCK_SCRATCH;
-	int rc = 1;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	do {
 		wr(f, PCIDEV_OP_MMIO_WRITE, s, 4, 0x11223344);
 		if (mock_model_peek(f->m, s) != 0x11223344 || mock_model_last_strb(f->m) != 0xf) {
-			snprintf(reason, sizeof(reason), "4-byte write");
+			kt_fail("4-byte write");
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, s + 2, 1, 0xaa);
 		if (mock_model_peek(f->m, s) != 0x11aa3344 || mock_model_last_strb(f->m) != 0x4) {
-			snprintf(reason, sizeof(reason), "1-byte write: 0x%08x strb 0x%x", mock_model_peek(f->m, s),
-				 mock_model_last_strb(f->m));
+			kt_fail("1-byte write: 0x%08x strb 0x%x", mock_model_peek(f->m, s),
+			        mock_model_last_strb(f->m));
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, s, 2, 0xbeef);
 		if (mock_model_peek(f->m, s) != 0x11aabeef || mock_model_last_strb(f->m) != 0x3) {
-			snprintf(reason, sizeof(reason), "2-byte write");
+			kt_fail("2-byte write");
 			break;
 		}
 		uint64_t w0 = mock_model_writes(f->m);
@@ -669,30 +666,29 @@ static int t_mmio_write_sizes(void)
 		wr(f, PCIDEV_OP_MMIO_WRITE, s + 8, 8, 0x0102030405060708ull);
 		if (mock_model_peek(f->m, s + 8) != 0x05060708 || mock_model_peek(f->m, s + 12) != 0x01020304 ||
 		    mock_model_writes(f->m) - w0 != 2) {
-			snprintf(reason, sizeof(reason), "8-byte write");
+			kt_fail("8-byte write");
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, s + 18, 4, 0xa1b2c3d4);
 		if ((mock_model_peek(f->m, s + 16) >> 16) != 0xc3d4 || (mock_model_peek(f->m, s + 20) & 0xffff) != 0xa1b2) {
-			snprintf(reason, sizeof(reason), "unaligned 4-byte write");
+			kt_fail("unaligned 4-byte write");
 			break;
 		}
 		if (f->pd.st.mmio_writes != 5) {
-			snprintf(reason, sizeof(reason), "mmio_writes counter");
+			kt_fail("mmio_writes counter");
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_posted_layouts(void)
+static void t_posted_layouts(void *arg)
 {
 	struct fe *f = fe_up();
 	uint32_t v1 = 0xcafe0001, v2 = 0xcafe0002, id, len;
 	int n = 0, calls;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	fe_post_write(f, PCIDEV_OP_MMIO_WRITE, 0, MOCK_SCRATCH, 4, &v1, 4, 1);
 	fe_post_write(f, PCIDEV_OP_MMIO_WRITE, 0, MOCK_SCRATCH + 4, 4, &v2, 4, 2);
@@ -718,16 +714,16 @@ static int t_posted_layouts(void)
 	CHECK(early_calls == 0, "call fd written before the batch was quiet (%d)", early_calls);
 	CHECK(calls == 1, "expected one coalesced call for the batch, got %d", calls);
 	CHECK(late_calls == 0, "signalled again with nothing new (%d)", late_calls);
-	return 0;
 }
 
-static int t_memset_quirk(void)
+static void t_memset_quirk(void *arg)
 {
 	struct fe *f = fe_up();
 	uint8_t fill = 0xab;
 	uint32_t id, len, a, b, c, d;
 	uint64_t logs;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	/* 6.1 um_pci_bar_set: op CFG_WRITE, bar set, size = count, 1 data byte (24-byte message). */
 	uint8_t msg[8] = { 0xab };
@@ -753,55 +749,52 @@ static int t_memset_quirk(void)
 	CHECK(d == 0x4b4910ee, "config space changed by memset");
 	CHECK(memsets == 3 && cfgw == 0, "memsets=%" PRIu64 " cfg_writes=%" PRIu64, memsets, cfgw);
 	CHECK(nl == 1, "expected one log line for the BAR2 memset, got %" PRIu64, nl);
-	return 0;
 }
 
-static int t_bad_bar(void)
+static void t_bad_bar(void *arg)
 {
 	struct fe *f = fe_up();
 	uint8_t out[8];
 	uint64_t logs = kb_log_count, w0;
-	int rc = 1;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	do {
 		if (fe_read(f, PCIDEV_OP_MMIO_READ, 1, 0, 4, 4, out) != 4 || memcmp(out, "\xff\xff\xff\xff", 4)) {
-			snprintf(reason, sizeof(reason), "BAR1 read not all-ones");
+			kt_fail("BAR1 read not all-ones");
 			break;
 		}
 		if (fe_read(f, PCIDEV_OP_MMIO_READ, 0, 0xffe, 4, 4, out) != 4 || memcmp(out, "\xff\xff\xff\xff", 4)) {
-			snprintf(reason, sizeof(reason), "read across the end of BAR0 not all-ones");
+			kt_fail("read across the end of BAR0 not all-ones");
 			break;
 		}
 		w0 = mock_model_writes(f->m);
 		wr(f, PCIDEV_OP_MMIO_WRITE, 0x1000, 4, 1);
 		wr(f, PCIDEV_OP_MMIO_WRITE, 0x2000, 4, 1);
 		if (mock_model_writes(f->m) != w0) {
-			snprintf(reason, sizeof(reason), "out-of-range write reached the model");
+			kt_fail("out-of-range write reached the model");
 			break;
 		}
 		if (kb_log_count - logs != 2) {
-			snprintf(reason, sizeof(reason), "expected 2 log lines (read once, write once), got %" PRIu64,
-				 kb_log_count - logs);
+			kt_fail("expected 2 log lines (read once, write once), got %" PRIu64,
+			        kb_log_count - logs);
 			break;
 		}
 		/* The model answers 0x800+ with an error response: all-ones, counted. */
 		if (rd(f, PCIDEV_OP_MMIO_READ, 0x800, 4) != 0xffffffff || f->pd.st.reg_errors != 1) {
-			snprintf(reason, sizeof(reason), "register error response not all-ones/counted");
+			kt_fail("register error response not all-ones/counted");
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_dma(void)
+static void t_dma(void *arg)
 {
 	struct fe *f = fe_up();
 	uint32_t off = 0x80000;
-	int rc = 1;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	do {
 		/* write pattern into guest memory */
@@ -811,7 +804,7 @@ static int t_dma(void)
 		fe_tick(f);
 		if (rd(f, PCIDEV_OP_MMIO_READ, MOCK_DMA_RESULT, 4) != 0 || f->g[off + 3] != (3 ^ 0x5a) ||
 		    f->g[off + 63] != (63 ^ 0x5a)) {
-			snprintf(reason, sizeof(reason), "DMA write into guest memory");
+			kt_fail("DMA write into guest memory");
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_DMA_CTRL, 4, 1);
@@ -821,7 +814,7 @@ static int t_dma(void)
 		for (int i = 0; i < 64; i++)
 			sum += (uint32_t)(i ^ 0x5a);
 		if (rd(f, PCIDEV_OP_MMIO_READ, MOCK_DMA_SUM, 4) != sum) {
-			snprintf(reason, sizeof(reason), "DMA read sum");
+			kt_fail("DMA read sum");
 			break;
 		}
 		/* Outside every region: below, straddling the end, far above. */
@@ -835,55 +828,53 @@ static int t_dma(void)
 			fe_tick(f);
 			snprintf(want, sizeof(want), "0x%" PRIx64, bad[i]);
 			if (rd(f, PCIDEV_OP_MMIO_READ, MOCK_DMA_RESULT, 4) != 1 || !strstr(kb_log_last, want)) {
-				snprintf(reason, sizeof(reason), "bad DMA %u: no error response or log (%s)", i,
-					 kb_log_last);
+				kt_fail("bad DMA %u: no error response or log (%s)", i, kb_log_last);
 				break;
 			}
 		}
-		if (reason[0])
+		if (kt_failed())
 			break;
 		if (f->pd.st.dma_errors != 3 || f->pd.st.dma_read_bytes != 64 || f->pd.st.dma_write_bytes != 64) {
-			snprintf(reason, sizeof(reason), "DMA counters errors=%" PRIu64 " read=%" PRIu64 " write=%" PRIu64,
-				 f->pd.st.dma_errors, f->pd.st.dma_read_bytes, f->pd.st.dma_write_bytes);
+			kt_fail("DMA counters errors=%" PRIu64 " read=%" PRIu64 " write=%" PRIu64,
+			        f->pd.st.dma_errors, f->pd.st.dma_read_bytes, f->pd.st.dma_write_bytes);
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_irq_level(void)
+static void t_irq_level(void *arg)
 {
 	struct fe *f = fe_up();
-	int n, rc = 1;
+	int n;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	fe_irq_bufs(f, 10);
 	do {
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_ENABLE, 4, 3);
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 0) {
-			snprintf(reason, sizeof(reason), "interrupt while the line is low (%d)", n);
+			kt_fail("interrupt while the line is low (%d)", n);
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_SET, 4, 3); /* two causes */
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 1 || fe_calls(f, 1) != 1) {
-			snprintf(reason, sizeof(reason), "rising edge: %d messages", n);
+			kt_fail("rising edge: %d messages", n);
 			break;
 		}
 		fe_tick(f);
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 0) {
-			snprintf(reason, sizeof(reason), "re-sent without a guest write (%d)", n);
+			kt_fail("re-sent without a guest write (%d)", n);
 			break;
 		}
 		/* The handler acknowledges one cause: still high, so re-send. */
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_STATUS, 4, 1);
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 1) {
-			snprintf(reason, sizeof(reason), "no re-send after an ack while high (%d)", n);
+			kt_fail("no re-send after an ack while high (%d)", n);
 			break;
 		}
 		/* Acknowledges the other: low, nothing more. */
@@ -894,7 +885,7 @@ static int t_irq_level(void)
 		f->now += 50000000;
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 0) {
-			snprintf(reason, sizeof(reason), "sent after the line dropped (%d)", n);
+			kt_fail("sent after the line dropped (%d)", n);
 			break;
 		}
 		/* Stuck high with no MMIO: fallback after ~10 ms. */
@@ -907,7 +898,7 @@ static int t_irq_level(void)
 		int n2 = fe_irq_msgs(f);
 
 		if (n != 1 || n2 != 1) {
-			snprintf(reason, sizeof(reason), "fallback re-send: edge %d, after 11 ms %d", n, n2);
+			kt_fail("fallback re-send: edge %d, after 11 ms %d", n, n2);
 			break;
 		}
 		/* INTx disable in the command register masks the line. */
@@ -917,27 +908,26 @@ static int t_irq_level(void)
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_SET, 4, 1);
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 0 || !(rd(f, PCIDEV_OP_CFG_READ, 6, 2) & 0x8)) {
-			snprintf(reason, sizeof(reason), "INTx disable: %d messages / status bit", n);
+			kt_fail("INTx disable: %d messages / status bit", n);
 			break;
 		}
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x04, 2, 0x0006);
 		fe_tick(f);
 		if ((n = fe_irq_msgs(f)) != 1) {
-			snprintf(reason, sizeof(reason), "INTx re-enable: %d messages", n);
+			kt_fail("INTx re-enable: %d messages", n);
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
 /* With MSI enabled (and INTx disabled, as Linux does), the line becomes MSI messages. */
-static int t_irq_msi(void)
+static void t_irq_msi(void *arg)
 {
 	struct fe *f = fe_up();
-	int n, rc = 1;
+	int n;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	fe_irq_bufs(f, 10);
 	do {
@@ -947,20 +937,20 @@ static int t_irq_msi(void)
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x52, 2, 0x0001);      /* MSI enable */
 		wr(f, PCIDEV_OP_CFG_WRITE, 0x04, 2, 0x0406);      /* INTx disable */
 		if (rd(f, PCIDEV_OP_CFG_READ, 0x52, 2) != 0x0081 || !pcidev_msi_enabled(&f->pd)) {
-			snprintf(reason, sizeof(reason), "MSI enable did not stick");
+			kt_fail("MSI enable did not stick");
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_ENABLE, 4, 3);
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_SET, 4, 3);
 		fe_tick(f);
 		if ((n = fe_msi_msgs(f, 0xa0000, 42)) != 1) {
-			snprintf(reason, sizeof(reason), "rising edge: %d MSI messages", n);
+			kt_fail("rising edge: %d MSI messages", n);
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_STATUS, 4, 1);
 		fe_tick(f);
 		if ((n = fe_msi_msgs(f, 0xa0000, 42)) != 1) {
-			snprintf(reason, sizeof(reason), "no re-send after an ack while high (%d)", n);
+			kt_fail("no re-send after an ack while high (%d)", n);
 			break;
 		}
 		wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_STATUS, 4, 2);
@@ -968,20 +958,19 @@ static int t_irq_msi(void)
 		f->now += 50000000;
 		fe_tick(f);
 		if ((n = fe_msi_msgs(f, 0xa0000, 42)) != 0) {
-			snprintf(reason, sizeof(reason), "sent after the line dropped (%d)", n);
+			kt_fail("sent after the line dropped (%d)", n);
 			break;
 		}
-		rc = 0;
 	} while (0);
 	fe_free(f);
-	return rc;
 }
 
-static int t_irq_pending(void)
+static void t_irq_pending(void *arg)
 {
 	struct fe *f = fe_up();
 	int n1, n2, n3;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_ENABLE, 4, 1);
 	wr(f, PCIDEV_OP_MMIO_WRITE, MOCK_INT_SET, 4, 1);
@@ -1002,56 +991,60 @@ static int t_irq_pending(void)
 	CHECK(n1 == 0 && pending, "without buffers: %d messages, pending %d", n1, pending);
 	CHECK(n2 == 1, "after a buffer appeared: %d messages", n2);
 	CHECK(n3 == 0, "sent again: %d", n3);
-	return 0;
 }
 
 /* ---- malformed input: each must give -1 and a log line, never a crash */
 
+/* The next message must fail with a log line containing needle; returns 1 (and fails the test) if not. */
 static int expect_fail(struct fe *f, const char *what, const char *needle)
 {
 	int rc = vu_process_msg(&f->vu);
 
-	CHECK(rc == -1, "%s: vu_process_msg returned %d", what, rc);
-	CHECK(!needle || strstr(kb_log_last, needle), "%s: log line \"%s\" lacks \"%s\"", what, kb_log_last,
-	      needle);
+	if (rc != -1) {
+		kt_fail("%s: vu_process_msg returned %d", what, rc);
+		return 1;
+	}
+	if (needle && !strstr(kb_log_last, needle)) {
+		kt_fail("%s: log line \"%s\" lacks \"%s\"", what, kb_log_last, needle);
+		return 1;
+	}
 	return 0;
 }
 
-static int t_bad_truncated_header(void)
+static void t_bad_truncated_header(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t h[2] = { VU_SET_OWNER, 1 };
-	int rc;
 
+	(void)arg;
 	if (write(f->sock, h, 6) != 6)
 		abort();
 	shutdown(f->sock, SHUT_WR);
-	rc = expect_fail(f, "truncated header", "truncated");
+	expect_fail(f, "truncated header", "truncated");
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_truncated_payload(void)
+static void t_bad_truncated_payload(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t h[4] = { VU_SET_FEATURES, 1, 8, 0 };
-	int rc;
 
+	(void)arg;
 	if (write(f->sock, h, 16) != 16)
 		abort();
 	shutdown(f->sock, SHUT_WR);
-	rc = expect_fail(f, "truncated payload", "SET_FEATURES");
+	expect_fail(f, "truncated payload", "SET_FEATURES");
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_size(void)
+static void t_bad_size(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t v = 0;
 	uint32_t big[3] = { VU_SET_FEATURES, 1, 100000 };
 	int rc;
 
+	(void)arg;
 	fe_send(f, VU_SET_OWNER, 1, NULL, 0, NULL, 0);
 	vu_process_msg(&f->vu);
 	fe_send(f, VU_SET_FEATURES, 1, &v, 4, NULL, 0);
@@ -1062,15 +1055,15 @@ static int t_bad_size(void)
 		rc = expect_fail(f, "huge payload size", "exceeds");
 	}
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_fd_count(void)
+static void t_bad_fd_count(void *arg)
 {
 	struct fe *f = fe_new();
 	uint64_t v = 0;
 	int rc, fds[2];
 
+	(void)arg;
 	fe_handshake(f);
 	fe_send(f, VU_SET_VRING_CALL, 1, &v, 8, NULL, 0);
 	rc = expect_fail(f, "SET_VRING_CALL without fd", "SET_VRING_CALL: expected 1 file descriptor");
@@ -1089,10 +1082,9 @@ static int t_bad_fd_count(void)
 		rc = expect_fail(f, "GET_FEATURES with an fd", "GET_FEATURES: expected 0 file descriptors");
 	}
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_ring_addr(void)
+static void t_bad_ring_addr(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t st[2] = { 0, QSZ };
@@ -1102,31 +1094,32 @@ static int t_bad_ring_addr(void)
 	} a = { 0, 0, UVA_BASE + MEM_SIZE - 64, UVA_BASE + 0x2000, UVA_BASE + 0x1000, 0 };
 	int rc = 1;
 
+	(void)arg;
 	if (!fe_handshake(f) && !fe_mem_table(f) && !fe_req_ack(f, VU_SET_VRING_NUM, st, 8, NULL, 0, 0)) {
 		/* desc table runs past the end of memory; a REPLY_ACK request gets a non-zero ack */
 		rc = fe_req_ack(f, VU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0, 1) ? 1 : 0;
 		if (rc)
-			snprintf(reason, sizeof(reason), "no failure/non-zero ack (log: %s)", kb_log_last);
+			kt_fail("no failure/non-zero ack (log: %s)", kb_log_last);
 		else if (!strstr(kb_log_last, "outside"))
-			rc = 1, snprintf(reason, sizeof(reason), "log: %s", kb_log_last);
+			rc = 1, kt_fail("log: %s", kb_log_last);
 		if (!rc) {
 			a.desc = GPA_BASE; /* a guest address is not a user address here */
 			fe_send(f, VU_SET_VRING_ADDR, 1, &a, sizeof(a), NULL, 0);
 			rc = expect_fail(f, "ring at a non-user address", "SET_VRING_ADDR");
 		}
 	} else {
-		snprintf(reason, sizeof(reason), "setup failed: %s", kb_log_last);
+		kt_fail("setup failed: %s", kb_log_last);
 	}
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_ring_size_and_index(void)
+static void t_bad_ring_size_and_index(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t st[2] = { 0, 24 };
 	int rc;
 
+	(void)arg;
 	fe_handshake(f);
 	fe_mem_table(f);
 	fe_send(f, VU_SET_VRING_NUM, 1, st, 8, NULL, 0);
@@ -1151,14 +1144,14 @@ static int t_bad_ring_size_and_index(void)
 		rc = expect_fail(f, "kick for queue 5", "SET_VRING_KICK: queue index 5");
 	}
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_unknown_request(void)
+static void t_bad_unknown_request(void *arg)
 {
 	struct fe *f = fe_new();
 	int rc;
 
+	(void)arg;
 	fe_send(f, VU_SET_OWNER, 1, NULL, 0, NULL, 0);
 	vu_process_msg(&f->vu);
 	fe_send(f, 99, 1, NULL, 0, NULL, 0);
@@ -1172,42 +1165,41 @@ static int t_bad_unknown_request(void)
 		rc = expect_fail(f, "SET_LOG_BASE", "SET_LOG_BASE");
 	}
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_before_owner(void)
+static void t_bad_before_owner(void *arg)
 {
 	struct fe *f = fe_new();
 	uint32_t st[2] = { 0, 16 };
-	int rc;
 
+	(void)arg;
 	fe_send(f, VU_SET_VRING_NUM, 1, st, 8, NULL, 0);
-	rc = expect_fail(f, "SET_VRING_NUM before SET_OWNER", "before SET_OWNER");
+	expect_fail(f, "SET_VRING_NUM before SET_OWNER", "before SET_OWNER");
 	fe_free(f);
-	return rc;
 }
 
-static int t_bad_descriptor_oob(void)
+static void t_bad_descriptor_oob(void *arg)
 {
 	struct fe *f = fe_up();
 	struct seg s = { MEM_SIZE - 8, 16, 0 };
 	int rc;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	fe_post(f, 0, &s, 1);
 	rc = pcidev_poll_cmd(&f->pd, f->now);
 	fe_free(f);
 	CHECK(rc == -1, "descriptor past the end of memory: %d", rc);
 	CHECK(strstr(kb_log_last, "outside the memory regions"), "log: %s", kb_log_last);
-	return 0;
 }
 
-static int t_bad_descriptor_loop(void)
+static void t_bad_descriptor_loop(void *arg)
 {
 	struct fe *f = fe_up();
 	struct vring_desc *d;
 	int rc;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	struct seg s[2] = { { BUF_OFF, 16, 0 }, { BUF_OFF + 64, 4, 0 } };
 
@@ -1219,16 +1211,16 @@ static int t_bad_descriptor_loop(void)
 	fe_free(f);
 	CHECK(rc == -1, "descriptor loop: %d", rc);
 	CHECK(strstr(kb_log_last, "loop") || strstr(kb_log_last, "segments"), "log: %s", kb_log_last);
-	return 0;
 }
 
-static int t_bad_descriptor_misc(void)
+static void t_bad_descriptor_misc(void *arg)
 {
 	struct fe *f = fe_up();
 	struct seg s = { BUF_OFF, 16, 0 };
 	int rc1, rc2, rc3;
 	char l1[256], l2[256];
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	fe_post(f, 0, &s, 1);
 	fe_desc(f, 0)[0].flags = VQ_DESC_F_INDIRECT;
@@ -1254,16 +1246,16 @@ static int t_bad_descriptor_misc(void)
 	CHECK(rc1 == -1 && strstr(l1, "indirect"), "indirect: %d %s", rc1, l1);
 	CHECK(rc2 == -1 && strstr(l2, "out of range"), "next out of range: %d %s", rc2, l2);
 	CHECK(rc3 == -1 && strstr(kb_log_last, "jumped"), "avail index jump: %d %s", rc3, kb_log_last);
-	return 0;
 }
 
-static int t_bad_pcidev_request(void)
+static void t_bad_pcidev_request(void *arg)
 {
 	struct fe *f = fe_up();
 	uint32_t id = 0, len = 0;
 	uint8_t out[8];
 	int rc;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	/* Short header: not fatal, returned with length 0. */
 	struct seg s = { BUF_OFF, 8, 0 };
@@ -1283,27 +1275,27 @@ static int t_bad_pcidev_request(void)
 	CHECK(n == 4 && !memcmp(out, "\xff\xff\xff\xff", 4), "unknown op returned %d", n);
 	CHECK(n2 == 0, "too-small reply buffer: %d bytes written", n2);
 	CHECK(bad == 3, "bad_requests %" PRIu64, bad);
-	return 0;
 }
 
-static int t_disconnect(void)
+static void t_disconnect(void *arg)
 {
 	struct fe *f = fe_up();
 	int rc;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	shutdown(f->sock, SHUT_RDWR);
 	rc = vu_process_msg(&f->vu);
 	fe_free(f);
 	CHECK(rc == 1, "EOF gave %d, expected 1 (clean disconnect)", rc);
-	return 0;
 }
 
-static int t_mem_table_replace(void)
+static void t_mem_table_replace(void *arg)
 {
 	struct fe *f = fe_up();
 	int rc;
 
+	(void)arg;
 	CHECK(f, "bring-up failed");
 	/* A second table keeping the rings valid is accepted; MMIO still works after it. */
 	rc = fe_mem_table(f);
@@ -1311,13 +1303,9 @@ static int t_mem_table_replace(void)
 
 	fe_free(f);
 	CHECK(rc == 0 && v == 0x4b495445, "replace table rc %d read 0x%" PRIx64, rc, v);
-	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct kt_case tests[] = {
 	{ "bridge-vhost-handshake", t_handshake },
 	{ "bridge-vhost-vring-base-reset", t_vring_base_and_reset },
 	{ "bridge-vhost-mem-table-replace", t_mem_table_replace },
@@ -1348,17 +1336,8 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	kt_init(&argc, argv);
 	kb_log_quiet = !(argc > 1 && !strcmp(argv[1], "-v"));
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		reason[0] = 0;
-		kb_log_last[0] = 0;
-		if (tests[i].fn()) {
-			printf("FAIL %s: %s\n", tests[i].name, reason[0] ? reason : "(no reason)");
-			failures++;
-		} else {
-			printf("PASS %s\n", tests[i].name);
-		}
-		fflush(stdout);
-	}
-	return failures ? 1 : 0;
+	kt_run(tests, KT_ARRAY_SIZE(tests), NULL);
+	return kt_finish();
 }

@@ -5,7 +5,7 @@
  * the FIFO and regular-file channels, and (given the path of kite-sim built around the mock)
  * the kite-sim process: options, commands before the frontend connects, idle CPU, counters.
  *
- * Usage: test_control [KITE_SIM_MOCK] [-v]
+ * Usage: test_control [-t PATTERN] [-v] [KITE_SIM_MOCK]; reports through sim/testlib/kite_test.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,25 +20,42 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "kite_test.h"
 #include "log.h"
 #include "mock_model.h"
 
-static char reason[2048];
-static int failures;
 static const char *sim_bin;
 
-static int reasonf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int reasonf(const char *fmt, ...)
+/*
+ * Fail the current test; returns 1. A reason of several lines (a reply file, kite-sim's log) is
+ * printed in full, indented, before the FAIL line, which gets its first line.
+ */
+static int failf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int failf(const char *fmt, ...)
 {
+	char reason[2048], *nl;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
+	nl = strchr(reason, '\n');
+	if (!nl) {
+		kt_fail("%s", reason);
+		return 1;
+	}
+	for (char *line = reason, *end; *line; line = end) {
+		end = line + strcspn(line, "\n");
+		printf("  %.*s\n", (int)(end - line), line);
+		if (*end)
+			end++;
+	}
+	kt_fail("%.*s (in full above)", (int)(nl - reason), reason);
 	return 1;
 }
 
-#define CHECK(cond, ...) do { if (!(cond)) return reasonf(__VA_ARGS__); } while (0)
+/* A check that fails the current test and returns from the test function at once. */
+#define CHECK(cond, ...) do { if (!(cond)) { failf(__VA_ARGS__); return; } } while (0)
 
 static int mem_rd(void *ctx, uint64_t a, void *b, size_t l) { (void)ctx; (void)a; memset(b, 0, l); return 0; }
 static int mem_wr(void *ctx, uint64_t a, const void *b, size_t l) { (void)ctx; (void)a; (void)b; (void)l; return 0; }
@@ -91,11 +108,12 @@ static size_t read_file(const char *path, char *buf, size_t cap)
 
 /* ------------------------------------------------------------------ parsers */
 
-static int t_parse_device_good(void)
+static void t_parse_device_good(void *arg)
 {
 	struct ctl_dev_spec s;
 	char err[256];
 
+	(void)arg;
 	CHECK(!ctl_parse_device("gzero", &s, err, sizeof(err)) && s.kind == CTL_DEV_GZERO &&
 	      s.gz.pattern == 0 && !s.gz.intr, "gzero: %s", err);
 	CHECK(!ctl_parse_device("gzero:pattern=1,intr=1,loopback=1,iso_mps=512", &s, err, sizeof(err)),
@@ -107,10 +125,9 @@ static int t_parse_device_good(void)
 	CHECK(!ctl_parse_device("msc:blocks=0x80", &s, err, sizeof(err)) && s.kind == CTL_DEV_MSC &&
 	      s.msc.blocks == 128, "msc:blocks=0x80: %s", err);
 	CHECK(!ctl_parse_device("none", &s, err, sizeof(err)) && s.kind == CTL_DEV_NONE, "none: %s", err);
-	return 0;
 }
 
-static int t_parse_device_bad(void)
+static void t_parse_device_bad(void *arg)
 {
 	static const struct { const char *in, *want; } cases[] = {
 		{ "foo", "unknown device 'foo'" },
@@ -135,21 +152,22 @@ static int t_parse_device_bad(void)
 	struct ctl_dev_spec s;
 	char err[256];
 
+	(void)arg;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		err[0] = 0;
 		CHECK(ctl_parse_device(cases[i].in, &s, err, sizeof(err)) == -1, "'%s' accepted", cases[i].in);
 		CHECK(strstr(err, cases[i].want), "'%s': error '%s', want '%s'", cases[i].in, err, cases[i].want);
 	}
-	return 0;
 }
 
-static int t_parse_port_arg(void)
+static void t_parse_port_arg(void *arg)
 {
 	struct ctl_dev_spec s;
 	unsigned int port = 99;
 	char err[256];
 	enum kite_attach a;
 
+	(void)arg;
 	CHECK(!ctl_parse_port_arg("0=gzero", &port, &s, err, sizeof(err)) && port == 0 &&
 	      s.kind == CTL_DEV_GZERO, "0=gzero: %s", err);
 	CHECK(!ctl_parse_port_arg("14=kbd:ls=1", &port, &s, err, sizeof(err)) && port == 14 &&
@@ -164,12 +182,11 @@ static int t_parse_port_arg(void)
 	CHECK(!ctl_parse_attach("utmi", &a) && a == KITE_ATTACH_UTMI, "utmi");
 	CHECK(!ctl_parse_attach("line", &a) && a == KITE_ATTACH_LINE, "line");
 	CHECK(ctl_parse_attach("usb", &a) == -1 && ctl_parse_attach("", &a) == -1, "bad attach accepted");
-	return 0;
 }
 
 /* ------------------------------------------------------------------ commands */
 
-/* Run one command; check the result and that the reply starts with want. */
+/* Run one command; check the result and that the reply starts with want (returns 1 if not). */
 static int cmd(struct ctl_ports *p, struct ctl_stats *st, const char *line, int want_rc,
 	       const char *want)
 {
@@ -178,11 +195,13 @@ static int cmd(struct ctl_ports *p, struct ctl_stats *st, const char *line, int 
 
 	rep[0] = 0;
 	rc = ctl_execute(p, st, line, rep, sizeof(rep));
-	CHECK(rc == want_rc, "'%s': rc %d want %d (reply '%s')", line, rc, want_rc, rep);
-	CHECK(!want || !strncmp(rep, want, strlen(want)), "'%s': reply '%s', want '%s...'", line, rep, want);
+	if (rc != want_rc)
+		return failf("'%s': rc %d want %d (reply '%s')", line, rc, want_rc, rep);
+	if (want && strncmp(rep, want, strlen(want)))
+		return failf("'%s': reply '%s', want '%s...'", line, rep, want);
 	return 0;
 }
-#define CMD(...) do { if (cmd(__VA_ARGS__)) return 1; } while (0)
+#define CMD(...) do { if (cmd(__VA_ARGS__)) return; } while (0)
 
 /* UTMI linestate the device shows to an idle host (FS J = 1, LS J = 2, nothing = SE0 0). */
 static unsigned int utmi_linestate(struct kite_model *m, unsigned int port)
@@ -198,54 +217,62 @@ static unsigned int utmi_linestate(struct kite_model *m, unsigned int port)
 	return ph.linestate;
 }
 
-static int t_cmd_plug_unplug(void)
+static void t_cmd_plug_unplug(void *arg)
 {
 	struct kite_model *m = mock(KITE_ATTACH_UTMI);
 	struct ctl_ports p;
 	struct ctl_stats st = { 0 };
-	int rc = 0;
 
+	(void)arg;
 	CHECK(m, "mock model");
 	ctl_ports_init(&p, m, KITE_ATTACH_UTMI);
-	if (cmd(&p, &st, "plug 0 gzero", 1, "ok plug 0 gzero") ||
-	    cmd(&p, &st, "  plug   1   kbd:ls=1  \r", 1, "ok plug   1   kbd:ls=1"))
-		rc = 1;
-	else if (!mock_model_port(m, 0, NULL) || !p.line_changed)
-		rc = reasonf("no backend on port 0 / line_changed not set");
-	else if (utmi_linestate(m, 0) != 1 || utmi_linestate(m, 1) != 2)
-		rc = reasonf("linestate port0 %u (want FS J 1), port1 %u (want LS J 2)",
-			      utmi_linestate(m, 0), utmi_linestate(m, 1));
-	else if (cmd(&p, &st, "plug 0 msc", -1, "error plug 0 msc: port 0 already has a device (gzero)") ||
-		 cmd(&p, &st, "plug 2 gzero", -1, "error plug 2 gzero: port 2 does not exist on this controller") ||
-		 cmd(&p, &st, "plug 15 gzero", -1, "error plug 15 gzero: bad port number") ||
-		 cmd(&p, &st, "plug 0", -1, "error plug 0: usage: plug N DEVICE") ||
-		 cmd(&p, &st, "plug x gzero", -1, "error plug x gzero: bad port number 'x'") ||
-		 cmd(&p, &st, "plug 0 gzero:pattern=7", -1, "error plug 0 gzero:pattern=7: gzero: bad value") ||
-		 cmd(&p, &st, "unplug 0", 1, "ok unplug 0"))
-		rc = 1;
-	else if (utmi_linestate(m, 0) != 0 || !mock_model_port(m, 0, NULL))
-		rc = reasonf("after unplug: linestate %u (want SE0), backend kept %d",
-			      utmi_linestate(m, 0), mock_model_port(m, 0, NULL));
-	else if (cmd(&p, &st, "unplug 0", -1, "error unplug 0: port 0 has no device") ||
-		 cmd(&p, &st, "unplug", -1, "error unplug: usage") ||
-		 cmd(&p, &st, "plug 0 none", 1, "ok plug 0 none") ||
-		 cmd(&p, &st, "plug 0 gzero:pattern=1", 1, "ok") ||
-		 cmd(&p, &st, "unplug 1", 1, "ok"))
-		rc = 1;
-	else if (utmi_linestate(m, 0) != 1 || utmi_linestate(m, 1) != 0)
-		rc = reasonf("after replug: linestate %u/%u", utmi_linestate(m, 0),
+	do {   /* cmd() and failf() fail the test; stop at the first failure */
+		if (cmd(&p, &st, "plug 0 gzero", 1, "ok plug 0 gzero") ||
+		    cmd(&p, &st, "  plug   1   kbd:ls=1  \r", 1, "ok plug   1   kbd:ls=1"))
+			break;
+		if (!mock_model_port(m, 0, NULL) || !p.line_changed) {
+			failf("no backend on port 0 / line_changed not set");
+			break;
+		}
+		if (utmi_linestate(m, 0) != 1 || utmi_linestate(m, 1) != 2) {
+			failf("linestate port0 %u (want FS J 1), port1 %u (want LS J 2)", utmi_linestate(m, 0),
 			      utmi_linestate(m, 1));
-	else if (st.plugs != 4 || st.unplugs != 2 || st.errors != 8 || st.commands != 14)
-		rc = reasonf("stats plugs %llu unplugs %llu errors %llu commands %llu",
-			      (unsigned long long)st.plugs, (unsigned long long)st.unplugs,
-			      (unsigned long long)st.errors, (unsigned long long)st.commands);
+			break;
+		}
+		if (cmd(&p, &st, "plug 0 msc", -1, "error plug 0 msc: port 0 already has a device (gzero)") ||
+		    cmd(&p, &st, "plug 2 gzero", -1, "error plug 2 gzero: port 2 does not exist on this controller") ||
+		    cmd(&p, &st, "plug 15 gzero", -1, "error plug 15 gzero: bad port number") ||
+		    cmd(&p, &st, "plug 0", -1, "error plug 0: usage: plug N DEVICE") ||
+		    cmd(&p, &st, "plug x gzero", -1, "error plug x gzero: bad port number 'x'") ||
+		    cmd(&p, &st, "plug 0 gzero:pattern=7", -1, "error plug 0 gzero:pattern=7: gzero: bad value") ||
+		    cmd(&p, &st, "unplug 0", 1, "ok unplug 0"))
+			break;
+		if (utmi_linestate(m, 0) != 0 || !mock_model_port(m, 0, NULL)) {
+			failf("after unplug: linestate %u (want SE0), backend kept %d", utmi_linestate(m, 0),
+			      mock_model_port(m, 0, NULL));
+			break;
+		}
+		if (cmd(&p, &st, "unplug 0", -1, "error unplug 0: port 0 has no device") ||
+		    cmd(&p, &st, "unplug", -1, "error unplug: usage") ||
+		    cmd(&p, &st, "plug 0 none", 1, "ok plug 0 none") ||
+		    cmd(&p, &st, "plug 0 gzero:pattern=1", 1, "ok") ||
+		    cmd(&p, &st, "unplug 1", 1, "ok"))
+			break;
+		if (utmi_linestate(m, 0) != 1 || utmi_linestate(m, 1) != 0) {
+			failf("after replug: linestate %u/%u", utmi_linestate(m, 0), utmi_linestate(m, 1));
+			break;
+		}
+		if (st.plugs != 4 || st.unplugs != 2 || st.errors != 8 || st.commands != 14)
+			failf("stats plugs %llu unplugs %llu errors %llu commands %llu", (unsigned long long)st.plugs,
+			      (unsigned long long)st.unplugs, (unsigned long long)st.errors,
+			      (unsigned long long)st.commands);
+	} while (0);
 	ctl_ports_fini(&p);
 	CHECK(!mock_model_port(m, 0, NULL), "fini left the backend attached");
 	kite_model_destroy(m);
-	return rc ? 1 : 0;
 }
 
-static int t_cmd_line_attach(void)
+static void t_cmd_line_attach(void *arg)
 {
 	struct kite_model *m = mock(KITE_ATTACH_LINE);
 	struct ctl_ports p;
@@ -254,6 +281,7 @@ static int t_cmd_line_attach(void)
 	struct kite_line_host h = { .pulldown = 1 };
 	struct kite_line_bus bus = { 9, 9 };
 
+	(void)arg;
 	CHECK(m && mock_model_attach(m) == KITE_ATTACH_LINE, "mock model");
 	ctl_ports_init(&p, m, KITE_ATTACH_LINE);
 	CMD(&p, &st, "plug 1 gzero", 1, "ok");
@@ -267,15 +295,15 @@ static int t_cmd_line_attach(void)
 	CHECK(bus.dp == 0 && bus.dm == 0, "after unplug: dp %u dm %u (want SE0)", bus.dp, bus.dm);
 	ctl_ports_fini(&p);
 	kite_model_destroy(m);
-	return 0;
 }
 
-static int t_cmd_fault_type_sync(void)
+static void t_cmd_fault_type_sync(void *arg)
 {
 	struct kite_model *m = mock(KITE_ATTACH_UTMI);
 	struct ctl_ports p;
 	struct ctl_stats st = { 0 };
 
+	(void)arg;
 	CHECK(m, "mock model");
 	ctl_ports_init(&p, m, KITE_ATTACH_UTMI);
 	CMD(&p, &st, "plug 0 gzero", 1, "ok");
@@ -324,7 +352,6 @@ static int t_cmd_fault_type_sync(void)
 	      (unsigned long long)st.faults, (unsigned long long)st.types, (unsigned long long)st.syncs);
 	ctl_ports_fini(&p);
 	kite_model_destroy(m);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ channel */
@@ -334,7 +361,7 @@ static int wr(int fd, const char *s)
 	return write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -1;
 }
 
-static int t_chan_fifo(void)
+static void t_chan_fifo(void *arg)
 {
 	struct kite_model *m = mock(KITE_ATTACH_UTMI);
 	struct ctl_ports p;
@@ -343,6 +370,7 @@ static int t_chan_fifo(void)
 	struct stat sb;
 	int w, n1, n2, n3, n4, n5;
 
+	(void)arg;
 	CHECK(m, "mock model");
 	mk_tmpdir();
 	tpath(path, sizeof(path), "ctl");
@@ -383,10 +411,9 @@ static int t_chan_fifo(void)
 		      "fault, type, sync, counters)\nok two\n"), "reply file:\n%s", buf);
 	CHECK(c.st.commands == 7 && c.st.errors == 3, "stats commands %llu errors %llu",
 	      (unsigned long long)c.st.commands, (unsigned long long)c.st.errors);
-	return 0;
 }
 
-static int t_chan_regular_file(void)
+static void t_chan_regular_file(void *arg)
 {
 	struct kite_model *m = mock(KITE_ATTACH_UTMI);
 	struct ctl_ports p;
@@ -394,6 +421,7 @@ static int t_chan_regular_file(void)
 	char path[128], rpath[128], buf[4096];
 	int w, n1, n2, n3, n4;
 
+	(void)arg;
 	CHECK(m, "mock model");
 	mk_tmpdir();
 	tpath(path, sizeof(path), "cmds");
@@ -419,15 +447,15 @@ static int t_chan_regular_file(void)
 	rm_tmpdir();
 	CHECK(n1 == 2 && n2 == 1 && n3 == 0 && n4 == 1, "handled %d %d %d %d, want 2 1 0 1", n1, n2, n3, n4);
 	CHECK(!strcmp(buf, "ok plug 1 kbd\nok a\nok type 1 xy\nok b\n"), "reply file:\n%s", buf);
-	return 0;
 }
 
-static int t_chan_open_errors(void)
+static void t_chan_open_errors(void *arg)
 {
 	struct ctl_chan c;
 	char path[128], rpath[160];
 	int rc1, rc2, rc3;
 
+	(void)arg;
 	mk_tmpdir();
 	rc1 = ctl_open(&c, tmpdir, NULL);                 /* a directory */
 	tpath(path, sizeof(path), "nodir/ctl");
@@ -438,7 +466,6 @@ static int t_chan_open_errors(void)
 	rm_tmpdir();
 	CHECK(rc1 == -1 && rc2 == -1 && rc3 == -1, "ctl_open accepted a bad path: %d %d %d", rc1, rc2, rc3);
 	CHECK(c.fd == -1 && c.dummy_fd == -1 && c.reply_fd == -1, "fds left open after a failed open");
-	return 0;
 }
 
 /* ------------------------------------------------------------------ the kite-sim process */
@@ -501,7 +528,7 @@ static double cpu_s(pid_t pid)
 	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
 }
 
-static int t_process_options(void)
+static void t_process_options(void *arg)
 {
 	static const struct { const char *a, *b, *c, *want; } bad[] = {
 		{ "--port", "0=foo", NULL, "bad value for --port: unknown device 'foo'" },
@@ -512,8 +539,11 @@ static int t_process_options(void)
 	};
 	char sock[128], log[128], buf[4096];
 
-	if (!sim_bin)
-		return -1;
+	(void)arg;
+	if (!sim_bin) {
+		kt_fail("no kite-sim binary given (usage: test_control KITE_SIM_MOCK)");
+		return;
+	}
 	mk_tmpdir();
 	tpath(sock, sizeof(sock), "s");
 	tpath(log, sizeof(log), "log");
@@ -530,10 +560,9 @@ static int t_process_options(void)
 		}
 	}
 	rm_tmpdir();
-	return 0;
 }
 
-static int t_process_control(void)
+static void t_process_control(void *arg)
 {
 	char sock[128], log[128], ctl[128], rep[160], buf[8192];
 	char *argv[] = { (char *)sim_bin, "--socket", sock, "--attach", "line", "--port", "0=gzero:pattern=1",
@@ -543,8 +572,11 @@ static int t_process_control(void)
 	double cpu0, cpu1;
 	bool up, r1, r2;
 
-	if (!sim_bin)
-		return -1;
+	(void)arg;
+	if (!sim_bin) {
+		kt_fail("no kite-sim binary given (usage: test_control KITE_SIM_MOCK)");
+		return;
+	}
 	mk_tmpdir();
 	tpath(sock, sizeof(sock), "s");
 	tpath(log, sizeof(log), "log");
@@ -588,13 +620,9 @@ static int t_process_control(void)
 	CHECK(strstr(buf, "port 0: gzero attached (line)"), "no attach message; log:\n%s", buf);
 	CHECK(strstr(buf, "ctl_commands=10 ctl_errors=2 ctl_plugs=2 ctl_unplugs=1 ctl_faults=1 ctl_types=1 "
 		      "ctl_syncs=2"), "stats line lacks the control counters; log:\n%s", buf);
-	return 0;
 }
 
-static const struct {
-	const char *name;
-	int (*fn)(void);
-} tests[] = {
+static const struct kt_case tests[] = {
 	{ "ctl-parse-device", t_parse_device_good },
 	{ "ctl-parse-device-bad", t_parse_device_bad },
 	{ "ctl-parse-port-attach", t_parse_port_arg },
@@ -610,6 +638,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
+	kt_init(&argc, argv);
 	kb_log_quiet = 1;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v"))
@@ -617,22 +646,6 @@ int main(int argc, char **argv)
 		else
 			sim_bin = argv[i];
 	}
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		int rc;
-
-		reason[0] = 0;
-		kb_log_last[0] = 0;
-		rc = tests[i].fn();
-		if (rc < 0) {
-			printf("FAIL %s: no kite-sim binary given (usage: test_control KITE_SIM_MOCK)\n", tests[i].name);
-			failures++;
-		} else if (rc) {
-			printf("FAIL %s: %s\n", tests[i].name, reason[0] ? reason : "(no reason)");
-			failures++;
-		} else {
-			printf("PASS %s\n", tests[i].name);
-		}
-		fflush(stdout);
-	}
-	return failures ? 1 : 0;
+	kt_run(tests, KT_ARRAY_SIZE(tests), NULL);
+	return kt_finish();
 }

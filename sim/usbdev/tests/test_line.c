@@ -207,194 +207,283 @@ static struct usbdev *ls_device(void)
 	return usbdev_create("ls", &dd, &ops, NULL);
 }
 
-static void test_fs(void)
+/* line-pullups */
+/* A full-speed gadget zero on a line port and the host encoder: the fixture of fs_cases. */
+struct line_fs {
+	struct usbdev_port *p;
+	struct usbdev *d;
+	struct lhost *l;
+	struct thost th;
+};
+
+static void t_line_pullups(void *arg)
 {
-	struct usbdev_port *p = usbdev_port_create(KITE_ATTACH_LINE, NULL);
-	struct usbdev_gzero_opts go = { .pattern = 1 };
-	struct usbdev *d = usbdev_gzero_create(&go);
-	struct lhost *l = calloc(1, sizeof(*l));
-	struct thost th = { 0 };
-	struct usbdev_port_stats ps, ps2;
-	struct chk c;
-	uint8_t pkt[100], r[1100];
-	unsigned len = 0, pid = 0;
-	int n;
+	struct line_fs *x = arg;
+	struct usbdev_port *p = x->p;
+	struct usbdev *d = x->d;
+	struct lhost *l = x->l;
 
-	if (!p || !d || !l) {
-		printf("FAIL line-setup: could not create the port or the device\n");
-		exit(1);
-	}
-	lhost_init(l, p, false);
-	th.xfer = line_xfer;
-	th.ctx = l;
-
-	chk_begin(&c, "line-pullups");
 	lrun(l, -1, 2);
-	expect(&c, l->b.dp == 0 && l->b.dm == 0, "nothing attached: %u%u, want SE0", l->b.dp, l->b.dm);
+	KT_CHECK(l->b.dp == 0 && l->b.dm == 0, "nothing attached: %u%u, want SE0", l->b.dp, l->b.dm);
 	usbdev_attach(p, d);
 	lrun(l, -1, 2);
-	expect(&c, l->b.dp == 1 && l->b.dm == 0, "FS device: D+ %u D- %u, want the D+ pull-up", l->b.dp, l->b.dm);
-	chk_end(&c);
+	KT_CHECK(l->b.dp == 1 && l->b.dm == 0, "FS device: D+ %u D- %u, want the D+ pull-up", l->b.dp, l->b.dm);
+}
 
-	chk_begin(&c, "line-reset-and-keepalive");
+static void t_line_reset_and_keepalive(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev_port *p = x->p;
+	struct usbdev *d = x->d;
+	struct lhost *l = x->l;
+	struct usbdev_port_stats ps, ps2;
+
 	usbdev_port_get_stats(p, &ps);
 	d->addr = 5;
 	lrun(l, 0, 100);
 	lrun(l, 1, 4);
 	lrun(l, -1, 20);
-	expect(&c, d->addr == 5, "SE0 of 100 cycles reset the device");
+	KT_CHECK(d->addr == 5, "SE0 of 100 cycles reset the device");
 	lrun(l, 0, 2000);
 	lrun(l, -1, 20);
 	usbdev_port_get_stats(p, &ps2);
-	expect(&c, d->addr == 0 && ps2.resets == ps.resets + 1 && ps2.keepalives == ps.keepalives + 1,
-	       "address %u, resets +%llu, keep-alives +%llu", d->addr, (unsigned long long)(ps2.resets - ps.resets),
-	       (unsigned long long)(ps2.keepalives - ps.keepalives));
-	chk_end(&c);
+	KT_CHECK(d->addr == 0 && ps2.resets == ps.resets + 1 && ps2.keepalives == ps.keepalives + 1,
+	         "address %u, resets +%llu, keep-alives +%llu", d->addr, (unsigned long long)(ps2.resets - ps.resets),
+	         (unsigned long long)(ps2.keepalives - ps.keepalives));
+}
 
-	chk_begin(&c, "line-fs-roundtrip-and-timing");
-	{
-		uint8_t s[8] = { 0x80, 6, 0, 1, 0, 0, 18, 0 };
+static void t_line_fs_roundtrip_and_timing(void *arg)
+{
+	struct line_fs *x = arg;
+	struct lhost *l = x->l;
+	struct thost *th = &x->th;
+	uint8_t pkt[100], r[1100];
+	int n;
+	uint8_t s[8] = { 0x80, 6, 0, 1, 0, 0, 18, 0 };
 
-		usb_make_token(pkt, USB_PID_SETUP, 0, 0);
-		n = line_xfer(l, pkt, 3, r, sizeof(r));
-		expect(&c, n == 0, "SETUP token answered (%d)", n);
-		n = (int)usb_make_data(pkt, USB_PID_DATA0, s, 8);
-		n = line_xfer(l, pkt, (unsigned)n, r, sizeof(r));
-		expect(&c, n == 1 && r[0] == 0xd2, "SETUP data: %d bytes %02x, want ACK", n, r[0]);
-		expect(&c, l->t_sop == l->t_jedge + 16, "answer SOP %lld cycles after the host's SE0->J edge, want 16",
-		       (long long)(l->t_sop - l->t_jedge));
-		usb_make_token(pkt, USB_PID_IN, 0, 0);
-		n = line_xfer(l, pkt, 3, r, sizeof(r));
-		expect(&c, n == 21 && r[0] == usb_pid_byte(USB_PID_DATA1) && r[1] == 18 && r[9] == 0x25 &&
-			       usb_crc16(r + 1, 18) == (r[19] | r[20] << 8),
-		       "descriptor: %d bytes pid %02x", n, r[0]);
-		pkt[0] = usb_pid_byte(USB_PID_ACK);
-		n = line_xfer(l, pkt, 1, r, sizeof(r));
-		expect(&c, n == 0, "ACK answered");
-		n = t_out(&th, USB_PID_OUT, 0, USB_PID_DATA1, NULL, 0);
-		expect(&c, n == T_ACK, "status OUT: %s", t_res_name(n));
-	}
-	chk_end(&c);
+	usb_make_token(pkt, USB_PID_SETUP, 0, 0);
+	n = line_xfer(l, pkt, 3, r, sizeof(r));
+	KT_CHECK(n == 0, "SETUP token answered (%d)", n);
+	n = (int)usb_make_data(pkt, USB_PID_DATA0, s, 8);
+	n = line_xfer(l, pkt, (unsigned)n, r, sizeof(r));
+	KT_CHECK(n == 1 && r[0] == 0xd2, "SETUP data: %d bytes %02x, want ACK", n, r[0]);
+	KT_CHECK(l->t_sop == l->t_jedge + 16, "answer SOP %lld cycles after the host's SE0->J edge, want 16",
+	         (long long)(l->t_sop - l->t_jedge));
+	usb_make_token(pkt, USB_PID_IN, 0, 0);
+	n = line_xfer(l, pkt, 3, r, sizeof(r));
+	KT_CHECK(n == 21 && r[0] == usb_pid_byte(USB_PID_DATA1) && r[1] == 18 && r[9] == 0x25 &&
+		         usb_crc16(r + 1, 18) == (r[19] | r[20] << 8),
+	         "descriptor: %d bytes pid %02x", n, r[0]);
+	pkt[0] = usb_pid_byte(USB_PID_ACK);
+	n = line_xfer(l, pkt, 1, r, sizeof(r));
+	KT_CHECK(n == 0, "ACK answered");
+	n = t_out(th, USB_PID_OUT, 0, USB_PID_DATA1, NULL, 0);
+	KT_CHECK(n == T_ACK, "status OUT: %s", t_res_name(n));
+}
 
-	chk_begin(&c, "line-fs-enumerate-and-stuffing");
-	t_enumerate(&c, &th, 33, 3, 0x0525, 0xa4a0);
+static void t_line_fs_enumerate_and_stuffing(void *arg)
+{
+	struct line_fs *x = arg;
+	struct thost *th = &x->th;
+	uint8_t r[1100];
+	unsigned len = 0, pid = 0;
+	int n;
+
+	t_enumerate(th, 33, 3, 0x0525, 0xa4a0);
 	{
 		uint8_t w[256], rd[256];
 
-		n = t_in(&th, 1, r, 64, &len, &pid, 0, false);
-		expect(&c, n == T_DATA && len == 64 && r[62] == 62, "bulk IN: %s len %u", t_res_name(n), len);
+		n = t_in(th, 1, r, 64, &len, &pid, 0, false);
+		KT_CHECK(n == T_DATA && len == 64 && r[62] == 62, "bulk IN: %s len %u", t_res_name(n), len);
 		memset(w, 0xff, sizeof(w));   /* all ones: a stuffed bit after every six */
 		w[100] = 0x7f;
-		n = t_control(&th, 0x40, 0x5b, 0, 0, 256, w);
-		expect(&c, n == 256, "0x5b of 0xff bytes: %d", n);
-		n = t_control(&th, 0xc0, 0x5c, 0, 0, 256, rd);
-		expect(&c, n == 256 && !memcmp(w, rd, 256), "0x5c: %d / data differs", n);
+		n = t_control(th, 0x40, 0x5b, 0, 0, 256, w);
+		KT_CHECK(n == 256, "0x5b of 0xff bytes: %d", n);
+		n = t_control(th, 0xc0, 0x5c, 0, 0, 256, rd);
+		KT_CHECK(n == 256 && !memcmp(w, rd, 256), "0x5c: %d / data differs", n);
 	}
-	chk_end(&c);
+}
 
-	chk_begin(&c, "line-device-stuff-error-detected-by-host");
+static void t_line_device_stuff_error_detected_by_host(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev *d = x->d;
+	struct lhost *l = x->l;
+	struct thost *th = &x->th;
+	uint8_t r[1100];
+	unsigned len = 0, pid = 0;
+	int n;
+
 	usbdev_fault(d, 0x81, USBDEV_FAULT_STUFF, 1);
-	n = t_in(&th, 1, r, 64, &len, &pid, 1, false);
-	expect(&c, n == T_STUFF && l->stuff_err, "IN with a stuff error: %s", t_res_name(n));
-	n = t_in(&th, 1, r, 64, &len, &pid, 1, false);
-	expect(&c, n == T_DATA, "retried IN: %s", t_res_name(n));
-	chk_end(&c);
+	n = t_in(th, 1, r, 64, &len, &pid, 1, false);
+	KT_CHECK(n == T_STUFF && l->stuff_err, "IN with a stuff error: %s", t_res_name(n));
+	n = t_in(th, 1, r, 64, &len, &pid, 1, false);
+	KT_CHECK(n == T_DATA, "retried IN: %s", t_res_name(n));
+}
 
-	chk_begin(&c, "line-host-stuff-error-ignored");
+static void t_line_host_stuff_error_ignored(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev_port *p = x->p;
+	struct lhost *l = x->l;
+	struct thost *th = &x->th;
+	struct usbdev_port_stats ps, ps2;
+	uint8_t pkt[100], r[1100];
+	unsigned len = 0, pid = 0;
+	int n;
+
 	usbdev_port_get_stats(p, &ps);
 	l->inject_stuff = true;
 	usb_make_token(pkt, USB_PID_IN, 33, 1);
 	n = line_xfer(l, pkt, 3, r, sizeof(r));
 	usbdev_port_get_stats(p, &ps2);
-	expect(&c, n == 0 && ps2.rx_errors == ps.rx_errors + 1, "IN with a stuff error: %d bytes back, rx_errors +%llu", n,
-	       (unsigned long long)(ps2.rx_errors - ps.rx_errors));
-	n = t_in(&th, 1, r, 64, &len, &pid, 0, false);
-	expect(&c, n == T_DATA, "next IN: %s", t_res_name(n));
-	chk_end(&c);
+	KT_CHECK(n == 0 && ps2.rx_errors == ps.rx_errors + 1, "IN with a stuff error: %d bytes back, rx_errors +%llu", n,
+	         (unsigned long long)(ps2.rx_errors - ps.rx_errors));
+	n = t_in(th, 1, r, 64, &len, &pid, 0, false);
+	KT_CHECK(n == T_DATA, "next IN: %s", t_res_name(n));
+}
 
-	chk_begin(&c, "line-contention");
+static void t_line_contention(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev_port *p = x->p;
+	struct lhost *l = x->l;
+	struct thost *th = &x->th;
+	struct usbdev_port_stats ps, ps2;
+	uint8_t pkt[100], r[1100];
+	unsigned len = 0, pid = 0;
+	int n;
+
 	usbdev_port_get_stats(p, &ps);
 	l->drive_during_rx = true;
 	usb_make_token(pkt, USB_PID_IN, 33, 1);
 	line_xfer(l, pkt, 3, r, sizeof(r));
 	l->drive_during_rx = false;
 	usbdev_port_get_stats(p, &ps2);
-	expect(&c, ps2.contention == ps.contention + 4 * 4, "contention cycles +%llu, want 16",
-	       (unsigned long long)(ps2.contention - ps.contention));
-	n = t_in(&th, 1, r, 64, &len, &pid, 1, false);
-	expect(&c, n == T_DATA, "next IN: %s", t_res_name(n));
-	chk_end(&c);
+	KT_CHECK(ps2.contention == ps.contention + 4 * 4, "contention cycles +%llu, want 16",
+	         (unsigned long long)(ps2.contention - ps.contention));
+	n = t_in(th, 1, r, 64, &len, &pid, 1, false);
+	KT_CHECK(n == T_DATA, "next IN: %s", t_res_name(n));
+}
 
-	chk_begin(&c, "line-suspend-resume");
+static void t_line_suspend_resume(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev *d = x->d;
+	struct lhost *l = x->l;
+
 	lrun(l, -1, 3 * 48000 + 100);
-	expect(&c, d->suspended, "not suspended after 3 ms idle");
+	KT_CHECK(d->suspended, "not suspended after 3 ms idle");
 	lrun(l, 2, 1000);
 	lrun(l, 0, 64);
 	lrun(l, 1, 4);
 	lrun(l, -1, 10);
-	expect(&c, !d->suspended && d->addr == 33, "after resume K: suspended %d, address %u", d->suspended, d->addr);
-	chk_end(&c);
+	KT_CHECK(!d->suspended && d->addr == 33, "after resume K: suspended %d, address %u", d->suspended, d->addr);
+}
 
-	chk_begin(&c, "line-disconnect-fault");
+static void t_line_disconnect_fault(void *arg)
+{
+	struct line_fs *x = arg;
+	struct usbdev_port *p = x->p;
+	struct usbdev *d = x->d;
+	struct lhost *l = x->l;
+	uint8_t pkt[100], r[1100];
+	int n;
+
 	usbdev_fault(d, 0x81, USBDEV_FAULT_DISCONNECT, 1);
 	usb_make_token(pkt, USB_PID_IN, 33, 1);
 	n = line_xfer(l, pkt, 3, r, sizeof(r));
-	expect(&c, n == 67 && !usbdev_port_attached(p) && l->b.dp == 0 && l->b.dm == 0,
-	       "IN %d bytes; then attached %d, bus %u%u", n, usbdev_port_attached(p), l->b.dp, l->b.dm);
-	chk_end(&c);
-
-	usbdev_port_destroy(p);
-	usbdev_destroy(d);
-	free(l);
+	KT_CHECK(n == 67 && !usbdev_port_attached(p) && l->b.dp == 0 && l->b.dm == 0,
+	         "IN %d bytes; then attached %d, bus %u%u", n, usbdev_port_attached(p), l->b.dp, l->b.dm);
 }
 
-static void test_ls(void)
+/* On one full-speed gadget zero on a line port (struct line_fs), in order. */
+static const struct kt_case fs_cases[] = {
+	{ "line-pullups", t_line_pullups },
+	{ "line-reset-and-keepalive", t_line_reset_and_keepalive },
+	{ "line-fs-roundtrip-and-timing", t_line_fs_roundtrip_and_timing },
+	{ "line-fs-enumerate-and-stuffing", t_line_fs_enumerate_and_stuffing },
+	{ "line-device-stuff-error-detected-by-host", t_line_device_stuff_error_detected_by_host },
+	{ "line-host-stuff-error-ignored", t_line_host_stuff_error_ignored },
+	{ "line-contention", t_line_contention },
+	{ "line-suspend-resume", t_line_suspend_resume },
+	{ "line-disconnect-fault", t_line_disconnect_fault },
+};
+
+static void t_line_ls_roundtrip(void *arg)
 {
 	struct usbdev_port *p = usbdev_port_create(KITE_ATTACH_LINE, NULL);
 	struct usbdev *d = ls_device();
 	struct lhost *l = calloc(1, sizeof(*l));
 	struct thost th = { 0 };
 	struct usbdev_port_stats ps, ps2;
-	struct chk c;
 	uint8_t pkt[8], r[64];
 	int n;
 
-	chk_begin(&c, "line-ls-roundtrip");
+	(void)arg;
 	if (!p || !d || !l) {
-		expect(&c, 0, "could not create the port or the device");
-		chk_end(&c);
-		return;
+		kt_fail("could not create the port or the device");
+		goto out;
 	}
 	usbdev_attach(p, d);
 	lhost_init(l, p, true);
 	th.xfer = line_xfer;
 	th.ctx = l;
 	lrun(l, -1, 2);
-	expect(&c, l->b.dp == 0 && l->b.dm == 1, "LS device: D+ %u D- %u, want the D- pull-up", l->b.dp, l->b.dm);
+	KT_CHECK(l->b.dp == 0 && l->b.dm == 1, "LS device: D+ %u D- %u, want the D- pull-up", l->b.dp, l->b.dm);
 	usbdev_port_get_stats(p, &ps);
 	lrun(l, 0, 64);   /* LS keep-alive: SE0 for 2 LS bits */
 	lrun(l, 1, 32);
 	lrun(l, -1, 10);
 	usbdev_port_get_stats(p, &ps2);
-	expect(&c, ps2.keepalives == ps.keepalives + 1 && ps2.resets == ps.resets, "keep-alive counted %llu, resets %llu",
-	       (unsigned long long)(ps2.keepalives - ps.keepalives), (unsigned long long)(ps2.resets - ps.resets));
-	t_enumerate(&c, &th, 4, 1, 0x1234, 0x0002);
+	KT_CHECK(ps2.keepalives == ps.keepalives + 1 && ps2.resets == ps.resets, "keep-alive counted %llu, resets %llu",
+	         (unsigned long long)(ps2.keepalives - ps.keepalives), (unsigned long long)(ps2.resets - ps.resets));
+	t_enumerate(&th, 4, 1, 0x1234, 0x0002);
 	usb_make_token(pkt, USB_PID_IN, 4, 1);
 	n = line_xfer(l, pkt, 3, r, sizeof(r));
-	expect(&c, n == 11 && r[0] == usb_pid_byte(USB_PID_DATA0) && r[1] == 0xf0 && r[8] == 0xf7 &&
-		       usb_crc16(r + 1, 8) == (r[9] | r[10] << 8),
-	       "interrupt IN: %d bytes", n);
-	expect(&c, l->t_sop == l->t_jedge + 128, "LS answer SOP %lld cycles after the SE0->J edge, want 128",
-	       (long long)(l->t_sop - l->t_jedge));
-	chk_end(&c);
+	KT_CHECK(n == 11 && r[0] == usb_pid_byte(USB_PID_DATA0) && r[1] == 0xf0 && r[8] == 0xf7 &&
+		         usb_crc16(r + 1, 8) == (r[9] | r[10] << 8),
+	         "interrupt IN: %d bytes", n);
+	KT_CHECK(l->t_sop == l->t_jedge + 128, "LS answer SOP %lld cycles after the SE0->J edge, want 128",
+	         (long long)(l->t_sop - l->t_jedge));
+out:
 	usbdev_port_destroy(p);
 	usbdev_destroy(d);
 	free(l);
 }
 
-int main(void)
+static void run_fs(void)
 {
-	test_fs();
-	test_ls();
-	return t_failures ? 1 : 0;
+	struct usbdev_gzero_opts go = { .pattern = 1 };
+	struct line_fs x = { 0 };
+
+	if (!kt_any(fs_cases, KT_ARRAY_SIZE(fs_cases)))
+		return;
+	x.p = usbdev_port_create(KITE_ATTACH_LINE, NULL);
+	x.d = usbdev_gzero_create(&go);
+	x.l = calloc(1, sizeof(*x.l));
+	if (!x.p || !x.d || !x.l) {
+		kt_setup("line-setup");
+		kt_fail("could not create the port or the device");
+		exit(kt_finish());
+	}
+	lhost_init(x.l, x.p, false);
+	x.th.xfer = line_xfer;
+	x.th.ctx = x.l;
+	kt_run_seq(fs_cases, KT_ARRAY_SIZE(fs_cases), &x);
+	usbdev_port_destroy(x.p);
+	usbdev_destroy(x.d);
+	free(x.l);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct kt_case cases[] = {
+		{ "line-ls-roundtrip", t_line_ls_roundtrip },
+	};
+
+	kt_init(&argc, argv);
+	run_fs();
+	kt_run(cases, KT_ARRAY_SIZE(cases), NULL);
+	return kt_finish();
 }

@@ -1,56 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared helpers of the usbdev unit tests: PASS/FAIL reporting and a small host-side
- * transaction layer (tokens, data, handshakes, control transfers) over a pluggable transport
- * (direct packets, the UTMI emulator, the line encoder/decoder).
+ * The shared fixture of the usbdev unit tests: a small host-side transaction layer (tokens, data,
+ * handshakes, control transfers) over a pluggable transport (direct packets, the UTMI emulator,
+ * the line encoder/decoder). The tests report through sim/testlib/kite_test.h.
  */
 #ifndef USBDEV_TEST_H
 #define USBDEV_TEST_H
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kite_test.h"
 #include "usbdev.h"
-
-static int t_failures;
-
-struct chk {
-	const char *name;
-	int bad;
-	char why[400];
-};
-
-static inline void chk_begin(struct chk *c, const char *name)
-{
-	c->name = name;
-	c->bad = 0;
-	c->why[0] = 0;
-}
-
-static void expect(struct chk *c, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void expect(struct chk *c, int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (cond || c->bad++)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
-	va_end(ap);
-}
-
-static inline void chk_end(struct chk *c)
-{
-	if (c->bad) {
-		printf("FAIL %s: %s\n", c->name, c->why);
-		t_failures++;
-	} else {
-		printf("PASS %s\n", c->name);
-	}
-	fflush(stdout);
-}
 
 /* ---------------------------------------------------------------- host transaction layer */
 
@@ -151,6 +114,46 @@ static inline int t_in(struct thost *h, unsigned ep, uint8_t *data, unsigned max
 	return T_DATA;
 }
 
+/* ---------------------------------------------------------------- the direct transport */
+
+/* The device's answer to the last packet sent over the direct transport. */
+static struct usbdev_pkt t_last __attribute__((unused));
+
+/* The direct transport: a packet goes straight to usbdev_rx_packet() of the device ctx. */
+static inline int t_direct_xfer(void *ctx, const uint8_t *pkt, unsigned len, uint8_t *resp, unsigned cap)
+{
+	usbdev_rx_packet(ctx, pkt, len, false, &t_last);
+	if (t_last.len && t_last.stuff_error)
+		return T_STUFF_ERR;
+	memcpy(resp, t_last.buf, t_last.len < cap ? t_last.len : cap);
+	return (int)t_last.len;
+}
+
+/* A device and the host that drives it over the direct transport: the fixture of a sequence. */
+struct tdev {
+	struct thost h;
+	struct usbdev *d;
+};
+
+/*
+ * Set t up around d, which the create function named what returned. Without a device no test
+ * can run: the binary then ends with a failed setup step.
+ */
+static inline void t_direct(struct tdev *t, struct usbdev *d, const char *what)
+{
+	if (!d) {
+		kt_setup("%s", what);
+		kt_fail("%s returned NULL", what);
+		exit(kt_finish());
+	}
+	memset(t, 0, sizeof(*t));
+	t->d = d;
+	t->h.xfer = t_direct_xfer;
+	t->h.ctx = d;
+}
+
+/* ---------------------------------------------------------------- transfers */
+
 /* A control transfer on EP0. Returns the bytes moved, -EPIPE on STALL, -EPROTO otherwise. */
 static inline int t_control(struct thost *h, uint8_t rt, uint8_t req, uint16_t val, uint16_t idx,
 			    uint16_t wlen, uint8_t *data)
@@ -214,8 +217,8 @@ static inline int t_control(struct thost *h, uint8_t rt, uint8_t req, uint16_t v
 }
 
 /* Enumerate like Linux: 64-byte device descriptor read at address 0, SET_ADDRESS, full
- * device descriptor, configuration descriptor, SET_CONFIGURATION. Records problems in c. */
-static inline void t_enumerate(struct chk *c, struct thost *h, unsigned addr, unsigned config,
+ * device descriptor, configuration descriptor, SET_CONFIGURATION. Checks in the current test. */
+static inline void t_enumerate(struct thost *h, unsigned addr, unsigned config,
 			       uint16_t vid, uint16_t pid)
 {
 	uint8_t b[1024];
@@ -224,28 +227,28 @@ static inline void t_enumerate(struct chk *c, struct thost *h, unsigned addr, un
 	h->addr = 0;
 	h->mps0 = 64;  /* Linux reads the first 64 bytes with a 64-byte EP0 guess at full speed */
 	n = t_control(h, 0x80, 6, 0x0100, 0, 64, b);
-	expect(c, n == 18 || n == 8, "first GET_DESCRIPTOR(device, 64) returned %d", n);
+	KT_CHECK(n == 18 || n == 8, "first GET_DESCRIPTOR(device, 64) returned %d", n);
 	if (n < 8)
 		return;
 	h->mps0 = b[7];
 	n = t_control(h, 0x00, 5, (uint16_t)addr, 0, 0, NULL);
-	expect(c, n == 0, "SET_ADDRESS returned %d", n);
+	KT_CHECK(n == 0, "SET_ADDRESS returned %d", n);
 	h->addr = addr;
 	n = t_control(h, 0x80, 6, 0x0100, 0, 18, b);
-	expect(c, n == 18 && (b[8] | b[9] << 8) == vid && (b[10] | b[11] << 8) == pid,
+	KT_CHECK(n == 18 && (b[8] | b[9] << 8) == vid && (b[10] | b[11] << 8) == pid,
 	       "GET_DESCRIPTOR(device, 18) at the new address: %d bytes, %02x%02x:%02x%02x", n, b[9],
 	       b[8], b[11], b[10]);
 	n = t_control(h, 0x80, 6, 0x0200, 0, 9, b);
-	expect(c, n == 9 && b[1] == 2, "GET_DESCRIPTOR(config, 9) returned %d", n);
+	KT_CHECK(n == 9 && b[1] == 2, "GET_DESCRIPTOR(config, 9) returned %d", n);
 	if (n == 9) {
 		unsigned total = (unsigned)(b[2] | b[3] << 8);
 
 		n = t_control(h, 0x80, 6, 0x0200, 0, (uint16_t)total, b);
-		expect(c, n == (int)total, "GET_DESCRIPTOR(config, %u) returned %d", total, n);
+		KT_CHECK(n == (int)total, "GET_DESCRIPTOR(config, %u) returned %d", total, n);
 	}
 	if (config) {
 		n = t_control(h, 0x00, 9, (uint16_t)config, 0, 0, NULL);
-		expect(c, n == 0, "SET_CONFIGURATION(%u) returned %d", config, n);
+		KT_CHECK(n == 0, "SET_CONFIGURATION(%u) returned %d", config, n);
 	}
 }
 
