@@ -12,6 +12,7 @@
 
 static char kt_filter[512];
 static bool kt_list;
+static bool kt_all;
 static unsigned int kt_npass, kt_nfail;
 static struct {
 	bool active;
@@ -74,9 +75,14 @@ static bool kt_selected(const char *name)
 	}
 }
 
+void kt_select_all(bool on)
+{
+	kt_all = on;
+}
+
 bool kt_want(const char *name)
 {
-	if (!kt_selected(name))
+	if (!kt_all && !kt_selected(name))
 		return false;
 	if (kt_list) {
 		printf("%s\n", name);

@@ -47,6 +47,9 @@ void kt_init(int *argc, char **argv);
 void kt_set_filter(const char *pattern);
 /* Whether a test of this name is selected (false in list mode, where the name is printed). */
 bool kt_want(const char *name);
+/* While on, every test is selected: a group of tests that its caller selected by the group's
+ * name (kt_want) reports each of its results, whatever their names. */
+void kt_select_all(bool on);
 
 /* Start a test named by a printf format; false (nothing to do) when the filter skips it. */
 bool kt_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
