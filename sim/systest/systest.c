@@ -305,7 +305,7 @@ int st_ctx_setup(struct st *t, unsigned int ctx, unsigned int dev_addr, unsigned
 		why(t, "context %u does not exist (NUM_CTX %u)", ctx, t->num_ctx);
 		return -1;
 	}
-	if (kf_ctx_setup(t->m, ctx, cfg0, interval << KITE_CTX_CFG1_INTERVAL_SHIFT, r)) {
+	if (kf_ctx_setup(t->m, ctx, cfg0, interval << KITE_CTX_CFG1_INTERVAL_SHIFT, kf_ring_deq(r))) {
 		why(t, "CTX_CFG0(%u) reads 0x%08x after writing 0x%08x", ctx,
 		    st_rd(t, KITE_REG_CTX_CFG0(ctx)), cfg0);
 		return -1;

@@ -991,10 +991,11 @@ int main(int argc, char **argv)
 			want |= !strcmp(argv[a], tests[i].name);
 		if (first == argc && attach == KITE_ATTACH_LINE && !tests[i].line)
 			want = false;
-		if (want && kt_want(tname(tests[i].name))) {
-			kt_select_all(true);
+		const char *name = tname(tests[i].name);
+
+		if (want && kt_group_begin(&name, 1)) {
 			tests[i].fn();
-			kt_select_all(false);
+			kt_group_end();
 		}
 	}
 	return kt_finish();

@@ -179,14 +179,6 @@ void kf_wr(struct kite_model *m, uint32_t reg, uint32_t val)
 		kt_fail("register write 0x%03x failed: %d", reg, rc);
 }
 
-uint32_t kf_rand(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
 /* ------------------------------------------------------------------ rings, contexts */
 
 void kf_ring_init(struct kf_mem *mem, struct kf_ring *r, uint64_t base, unsigned int n)
@@ -244,15 +236,13 @@ uint32_t kf_ctx_cfg0(unsigned int dev_addr, unsigned int ep, bool dir_in, unsign
 }
 
 int kf_ctx_setup(struct kite_model *m, unsigned int ctx, uint32_t cfg0, uint32_t cfg1,
-		 const struct kf_ring *r)
+		 uint64_t deq)
 {
-	uint64_t deq = r->base + (uint64_t)r->enq * KITE_TRB_BYTES;
-
 	kf_wr(m, KITE_REG_CTX_STATE(ctx), KITE_CTX_STATE_STATE_DISABLED);
 	kf_wr(m, KITE_REG_CTX_CFG0(ctx), cfg0);
 	kf_wr(m, KITE_REG_CTX_CFG1(ctx), cfg1);
 	kf_wr(m, KITE_REG_CTX_DEQ_HI(ctx), (uint32_t)(deq >> 32));
-	kf_wr(m, KITE_REG_CTX_DEQ_LO(ctx), (uint32_t)deq | r->pcs);
+	kf_wr(m, KITE_REG_CTX_DEQ_LO(ctx), (uint32_t)deq);
 	kf_wr(m, KITE_REG_CTX_STATE(ctx), KITE_CTX_STATE_STATE_RUNNING);
 	return kf_rd(m, KITE_REG_CTX_CFG0(ctx)) == cfg0 ? 0 : -1;
 }

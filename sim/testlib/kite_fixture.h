@@ -80,9 +80,6 @@ bool kf_mem_contained(struct kf_mem *mem);
 uint32_t kf_rd(struct kite_model *m, uint32_t reg);
 void kf_wr(struct kite_model *m, uint32_t reg, uint32_t val);
 
-/* xorshift32: the testbenches' reproducible random numbers */
-uint32_t kf_rand(uint32_t *state);
-
 /* ------------------------------------------------------------------ rings, contexts */
 struct kf_ring {
 	uint64_t base;               /* bus address of TRB 0 */
@@ -106,10 +103,15 @@ static inline uint32_t kf_trb_type(unsigned int type)
 /* CTX_CFG0 of an endpoint; ep_type is KITE_CTX_CFG0_TYPE_* */
 uint32_t kf_ctx_cfg0(unsigned int dev_addr, unsigned int ep, bool dir_in, unsigned int ep_type,
 		     bool ls, unsigned int mps, unsigned int port);
-/* Program context ctx (DISABLED, CFG0, CFG1, dequeue pointer at r's enqueue position, RUNNING);
- * -1 if CFG0 does not read back. */
+/* The dequeue pointer (with the cycle state in bit 0) of a context that starts at r's next TRB */
+static inline uint64_t kf_ring_deq(const struct kf_ring *r)
+{
+	return (r->base + (uint64_t)r->enq * KITE_TRB_BYTES) | r->pcs;
+}
+/* Program context ctx (DISABLED, CFG0, CFG1, dequeue pointer `deq` with its cycle state in
+ * bit 0, RUNNING); -1 if CFG0 does not read back. */
 int kf_ctx_setup(struct kite_model *m, unsigned int ctx, uint32_t cfg0, uint32_t cfg1,
-		 const struct kf_ring *r);
+		 uint64_t deq);
 unsigned int kf_ctx_state(struct kite_model *m, unsigned int ctx);
 void kf_doorbell(struct kite_model *m, unsigned int ctx);
 /* Start a command (argument, then CMD with START); its event comes on the event ring. */

@@ -75,11 +75,6 @@ static bool kt_selected(const char *name)
 	}
 }
 
-void kt_select_all(bool on)
-{
-	kt_all = on;
-}
-
 bool kt_want(const char *name)
 {
 	if (!kt_all && !kt_selected(name))
@@ -89,6 +84,36 @@ bool kt_want(const char *name)
 		return false;
 	}
 	return true;
+}
+
+bool kt_group_begin(const char *const *names, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		any |= kt_selected(names[i]);
+	if (!any)
+		return false;
+	if (kt_list) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", names[i]);
+		return false;
+	}
+	kt_all = true;
+	return true;
+}
+
+void kt_group_end(void)
+{
+	kt_all = false;
+}
+
+uint32_t kt_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
 }
 
 bool kt_begin(const char *fmt, ...)

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,9 +48,17 @@ void kt_init(int *argc, char **argv);
 void kt_set_filter(const char *pattern);
 /* Whether a test of this name is selected (false in list mode, where the name is printed). */
 bool kt_want(const char *name);
-/* While on, every test is selected: a group of tests that its caller selected by the group's
- * name (kt_want) reports each of its results, whatever their names. */
-void kt_select_all(bool on);
+/*
+ * Tests that build on each other (each needs the state the one before left): when the filter
+ * selects any of the n names, kt_group_begin() returns true and every test until
+ * kt_group_end() is selected, so that the group runs whole. In list mode it lists the names and
+ * returns false.
+ */
+bool kt_group_begin(const char *const *names, size_t n);
+void kt_group_end(void);
+
+/* xorshift32: reproducible pseudo-random numbers for tests (state must not be 0) */
+uint32_t kt_rand(uint32_t *state);
 
 /* Start a test named by a printf format; false (nothing to do) when the filter skips it. */
 bool kt_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

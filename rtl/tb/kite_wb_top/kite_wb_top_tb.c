@@ -27,7 +27,7 @@
 #define FI_TEST		599u		/* 600 FS bit times per frame: 4800 bus cycles */
 #define BUS_PER_FRAME	((FI_TEST + 1) * 4 * 2)
 
-static struct wb_top_sim *sim;
+static struct vl_sim *sim;
 static struct wb_top_pins P;
 static struct wb_master M;
 static struct wb_mem_slave S;
@@ -64,7 +64,7 @@ static void cycle(void)
 	P.m_wb_ack = S.ack_o;
 	P.m_wb_err = S.err_o;
 	P.clk = 0;
-	wb_top_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	if (S.comb) {
 		/* a combinational slave answers within this cycle: evaluate again */
 		S.cyc_i = (uint8_t)P.m_wb_cyc;
@@ -77,7 +77,7 @@ static void cycle(void)
 			P.m_wb_dat_r = S.dat_o;
 			P.m_wb_ack = S.ack_o;
 			P.m_wb_err = S.err_o;
-			wb_top_sim_eval(sim, &P);
+			vl_sim_eval(sim, &P);
 		}
 	}
 
@@ -95,7 +95,7 @@ static void cycle(void)
 
 	P.clk = 1;
 	P.usb_clk = !P.usb_clk;
-	wb_top_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	ncycles++;
 }
 
@@ -311,7 +311,7 @@ int main(void)
 
 	mem = calloc(1, MEM_SIZE);
 	ref = calloc(1, MEM_SIZE);
-	sim = wb_top_sim_create();
+	sim = vl_sim_create();
 	if (!sim || !mem || !ref) {
 		printf("FAIL wb-create: out of memory or model creation failed\n");
 		return 1;
@@ -720,7 +720,7 @@ int main(void)
 	       (unsigned long long)ncycles, (unsigned long long)S.reads,
 	       (unsigned long long)S.writes, (unsigned long long)S.errors,
 	       (unsigned long long)S.cycs);
-	wb_top_sim_destroy(sim);
+	vl_sim_destroy(sim);
 	free(mem);
 	free(ref);
 	return tb_failures ? 1 : 0;
