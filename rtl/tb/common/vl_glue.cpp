@@ -6,14 +6,14 @@
 #include "verilated.h"
 #include "vl_glue.h"
 
-#define VL_STR(x) #x
-#define VL_XSTR(x) VL_STR(x)
-#include VL_XSTR(VL_TOP.h)
-#include VL_XSTR(VL_PINS_H)
+#define GLUE_STR(x) #x
+#define GLUE_XSTR(x) GLUE_STR(x)
+#include GLUE_XSTR(GLUE_TOP.h)
+#include GLUE_XSTR(GLUE_PINS_H)
 
 struct vl_sim {
 	VerilatedContext *ctx;
-	VL_TOP *top;
+	GLUE_TOP *top;
 };
 
 struct vl_sim *vl_sim_create(void)
@@ -23,18 +23,18 @@ struct vl_sim *vl_sim_create(void)
 	if (!s)
 		return nullptr;
 	s->ctx = new (std::nothrow) VerilatedContext;
-#ifdef VL_NAME
-	s->top = s->ctx ? new (std::nothrow) VL_TOP(s->ctx, VL_XSTR(VL_NAME)) : nullptr;
+#ifdef GLUE_NAME
+	s->top = s->ctx ? new (std::nothrow) GLUE_TOP(s->ctx, GLUE_XSTR(GLUE_NAME)) : nullptr;
 #else
-	s->top = s->ctx ? new (std::nothrow) VL_TOP(s->ctx) : nullptr;
+	s->top = s->ctx ? new (std::nothrow) GLUE_TOP(s->ctx) : nullptr;
 #endif
 	if (!s->top) {
 		delete s->ctx;
 		delete s;
 		return nullptr;
 	}
-#ifdef VL_CLOCK
-	s->top->VL_CLOCK = 0;
+#ifdef GLUE_CLOCK
+	s->top->GLUE_CLOCK = 0;
 #endif
 	return s;
 }
@@ -51,22 +51,22 @@ void vl_sim_destroy(struct vl_sim *s)
 
 void vl_sim_eval(struct vl_sim *s, void *pins)
 {
-	struct VL_PINS *p = static_cast<struct VL_PINS *>(pins);
-#define VL_IN(n) s->top->n = p->n;
-#define VL_OUT(n) p->n = s->top->n;
-	VL_INPUTS(VL_IN)
-#ifdef VL_CLOCK
-	s->top->VL_CLOCK = 0;
+	struct GLUE_PINS *p = static_cast<struct GLUE_PINS *>(pins);
+#define GLUE_IN(n) s->top->n = p->n;
+#define GLUE_OUT(n) p->n = s->top->n;
+	GLUE_INPUTS(GLUE_IN)
+#ifdef GLUE_CLOCK
+	s->top->GLUE_CLOCK = 0;
 #endif
 	s->top->eval();
-	VL_OUTPUTS(VL_OUT)
+	GLUE_OUTPUTS(GLUE_OUT)
 }
 
-#ifdef VL_CLOCK
+#ifdef GLUE_CLOCK
 void vl_sim_posedge(struct vl_sim *s)
 {
-	s->top->VL_CLOCK = 1;
+	s->top->GLUE_CLOCK = 1;
 	s->top->eval();
-	s->top->VL_CLOCK = 0;
+	s->top->GLUE_CLOCK = 0;
 }
 #endif
