@@ -432,18 +432,20 @@ struct fault_case {
  * Each fault control on the bulk IN endpoint gives its documented completion code, while the
  * bulk OUT endpoint of the same device keeps working in the same frames.
  */
+static const struct fault_case fault_cases[] = {
+	{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "toggle", USBDEV_FAULT_TOGGLE, 1, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
+	{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "crc", USBDEV_FAULT_CRC, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "stuff", USBDEV_FAULT_STUFF, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "babble", USBDEV_FAULT_BABBLE, 1, KITE_EVT_CODE_BABBLE, true, false },
+	{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
+};
+
 static void t_faults(void)
 {
-	static const struct fault_case cases[] = {
-		{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "toggle", USBDEV_FAULT_TOGGLE, 1, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
-		{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "crc", USBDEV_FAULT_CRC, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "stuff", USBDEV_FAULT_STUFF, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "babble", USBDEV_FAULT_BABBLE, 1, KITE_EVT_CODE_BABBLE, true, false },
-		{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
-	};
+	const struct fault_case *cases = fault_cases;
 	struct usbdev_gzero_opts o = { .pattern = 1 };
 	struct env e;
 	char nm[128];
@@ -456,7 +458,7 @@ static void t_faults(void)
 
 	for (unsigned int i = 0; i < 512; i++)
 		((uint8_t *)st_ptr(&e.t, ob))[i] = usbdev_gzero_pattern_byte(1, i % 64, 64);
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < KT_ARRAY_SIZE(fault_cases); c++) {
 		const struct fault_case *fc = &cases[c];
 		char cname[160];
 		struct kf_evt ev;
@@ -745,14 +747,16 @@ static void t_in_slow_bus(void)
  * failed TD may reach the device later. Gadget zero loops the OUT packets back (configuration
  * 2); every TD carries different data, and reading it back shows any packet lost, repeated or
  * out of order. */
+static const struct fault_case out_fault_cases[] = {
+	{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
+	{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+};
+
 static void t_out_faults(void)
 {
-	static const struct fault_case cases[] = {
-		{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
-		{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-	};
+	const struct fault_case *cases = out_fault_cases;
 	struct usbdev_gzero_opts o = { .loop_qlen = 64 };
 	struct env e;
 	char nm[128];
@@ -766,7 +770,7 @@ static void t_out_faults(void)
 
 	for (unsigned int k = 0; k < 3; k++)
 		ob[k] = st_alloc(&e.t, 512, 1, false, false);
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < KT_ARRAY_SIZE(out_fault_cases); c++) {
 		const struct fault_case *fc = &cases[c];
 		uint64_t last = fc->halts ? ob[2] : ob[1];   /* the second TD that reaches the device */
 		char cname[160];
@@ -925,24 +929,51 @@ static void t_evt_rearm(void)
 }
 
 struct test {
-	const char *name;
+	const char *name;       /* TEST on the command line */
 	void (*fn)(void);
 	bool line;              /* also run with --line */
+	/* the names of its PASS/FAIL lines, without "systest-" and the suffix */
+	const char *results[2];
+	const struct fault_case *cases;   /* and one line per fault case: PREFIX-CASE */
+	size_t ncases;
+	const char *case_prefix;
 };
 
 static const struct test tests[] = {
-	{ "enumerate", t_enumerate, true },
-	{ "bulk-sg", t_bulk_sg, true },
-	{ "zlp-short", t_zlp_short, false },
-	{ "interrupt", t_interrupt_interval, false },
-	{ "isoch", t_isoch, false },
-	{ "faults", t_faults, true },
-	{ "bus-errors", t_bus_errors, false },
-	{ "out-gather-error", t_out_gather_error, true },
-	{ "out-faults", t_out_faults, true },
-	{ "event-rearm", t_evt_rearm, false },
-	{ "in-slow-bus", t_in_slow_bus, false },
+	{ "enumerate", t_enumerate, true, { "enumerate" }, NULL, 0, NULL },
+	{ "bulk-sg", t_bulk_sg, true, { "bulk-scatter-gather" }, NULL, 0, NULL },
+	{ "zlp-short", t_zlp_short, false, { "zlp-and-short-packets" }, NULL, 0, NULL },
+	{ "interrupt", t_interrupt_interval, false, { "interrupt-interval" }, NULL, 0, NULL },
+	{ "isoch", t_isoch, false, { "isochronous" }, NULL, 0, NULL },
+	{ "faults", t_faults, true, { "faults", "fault-disconnect" }, fault_cases,
+	  KT_ARRAY_SIZE(fault_cases), "fault" },
+	{ "bus-errors", t_bus_errors, false, { "bus-errors" }, NULL, 0, NULL },
+	{ "out-gather-error", t_out_gather_error, true, { "out-gather-error" }, NULL, 0, NULL },
+	{ "out-faults", t_out_faults, true, { "out-faults" }, out_fault_cases,
+	  KT_ARRAY_SIZE(out_fault_cases), "out-fault" },
+	{ "event-rearm", t_evt_rearm, false, { "event-rearm" }, NULL, 0, NULL },
+	{ "in-slow-bus", t_in_slow_bus, false, { "in-slow-bus" }, NULL, 0, NULL },
 };
+
+/*
+ * Whether the name filter selects any line of test t; if so, every line of it is printed (a
+ * test's checks build on each other: kt_group_begin).
+ */
+static bool selected(const struct test *t)
+{
+	char names[16][128];
+	const char *p[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(t->results) && t->results[i]; i++)
+		snprintf(names[n++], sizeof(names[0]), "systest-%s%s", t->results[i], suffix);
+	for (size_t i = 0; i < t->ncases && n < KT_ARRAY_SIZE(names); i++)
+		snprintf(names[n++], sizeof(names[0]), "systest-%s-%s%s", t->case_prefix,
+			 t->cases[i].name, suffix);
+	for (size_t i = 0; i < n; i++)
+		p[i] = names[i];
+	return kt_group_begin(p, n);
+}
 
 int main(int argc, char **argv)
 {
@@ -979,10 +1010,10 @@ int main(int argc, char **argv)
 		snprintf(sfx + strlen(sfx), sizeof(sfx) - strlen(sfx), "-bus1of%u", st_usb_per_bus);
 	suffix = sfx;
 	/*
-	 * A test runs when the name filter (-t PATTERN, KT_FILTER) selects its name
+	 * A test runs when the name filter (-t PATTERN, KT_FILTER) selects one of its lines
 	 * (systest-NAME-SUFFIX) and, if TEST names are given, it is one of them; without them,
-	 * --line runs only the tests marked for the line attachment. Every result line of a
-	 * selected test is printed (the fault cases of `faults` too).
+	 * --line runs only the tests marked for the line attachment. Every line of a selected
+	 * test is printed.
 	 */
 	for (size_t i = 0; i < KT_ARRAY_SIZE(tests); i++) {
 		bool want = first == argc;
@@ -991,9 +1022,7 @@ int main(int argc, char **argv)
 			want |= !strcmp(argv[a], tests[i].name);
 		if (first == argc && attach == KITE_ATTACH_LINE && !tests[i].line)
 			want = false;
-		const char *name = tname(tests[i].name);
-
-		if (want && kt_group_begin(&name, 1)) {
+		if (want && selected(&tests[i])) {
 			tests[i].fn();
 			kt_group_end();
 		}
