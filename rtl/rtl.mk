@@ -175,10 +175,9 @@ $(RTL_TB_REGGEN): $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
 	cp $< $@
 
 # Wishbone top testbench: its own Verilated kite_wb_top (default parameters, the USB engine the
-# model uses, bus clock 96 MHz), C Wishbone BFMs (rtl/tb/kite_wb_top/) and the C++ glue of
-# rtl/tb/common/vl_glue.cpp. The
-# Verilated archive depends on the RTL only, so editing the C testbench relinks without
-# re-Verilating.
+# model uses, bus clock 96 MHz), C Wishbone BFMs (rtl/tb/kite_wb_top/) and the one C++ glue
+# (rtl/tb/common/vl_glue.cpp). The Verilated archive depends on the RTL only, so editing the C
+# testbench relinks without re-Verilating.
 RTL_WB_BUILD := $(RTL_BUILD)/wb
 RTL_WB_TB_DIR := $(RTL_DIR)/tb/kite_wb_top
 RTL_WB_VL_LIB := $(RTL_WB_BUILD)/obj/Vkite_wb_top__ALL.a
