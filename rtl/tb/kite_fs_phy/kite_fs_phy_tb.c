@@ -274,8 +274,8 @@ int main(int argc, char **argv)
 	kt_init(&argc, argv);
 	sim = vl_sim_create();
 	if (!sim) {
-		fprintf(stderr, "kite_fs_phy_tb: cannot create the model\n");
-		return 2;
+		kt_result("phy-create", false, "cannot create the model");
+		return kt_finish();
 	}
 	/* mixed data with long runs of ones (maximum stuffing) and zeros */
 	for (int i = 0; i < 64; i++)

@@ -1089,8 +1089,8 @@ int main(int argc, char **argv)
 	kt_init(&argc, argv);
 	sim = vl_sim_create();
 	if (!sim) {
-		fprintf(stderr, "kite_usb_engine_tb: cannot create the model\n");
-		return 2;
+		kt_result("engine-create", false, "cannot create the model");
+		return kt_finish();
 	}
 
 	/* ---------------- UTMI level */
