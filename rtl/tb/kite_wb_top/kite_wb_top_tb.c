@@ -521,6 +521,15 @@ static void t_wb_dma_wait_states(void *arg)
 		 (unsigned long long)S.wait_cycles);
 }
 
+/* the slave answers ERR to reads (else writes) of the byte at memory offset off */
+static void err_byte(int reads, uint32_t off)
+{
+	S.err_reads = reads;
+	S.err_writes = !reads;
+	S.err_lo = MEM_BASE + off;
+	S.err_hi = S.err_lo + 1;
+}
+
 /* ---- ERR on the DMA port: the self-test ends with the error status, nothing hangs */
 static void t_wb_dma_err(void *arg)
 {
@@ -533,18 +542,12 @@ static void t_wb_dma_err(void *arg)
 			uint32_t l = lens[li];
 			uint32_t at = where == 0 ? 0 : where == 1 ? l / 2 : l - 1;
 
-			S.err_reads = 1;
-			S.err_writes = 0;
-			S.err_lo = MEM_BASE + SRC_AREA + 5 + at;
-			S.err_hi = S.err_lo + 1;
+			err_byte(1, SRC_AREA + 5 + at);
 			dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
 				KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
 			dma_err(KITE_DMATEST_CTRL_OP_READ, SRC_AREA + 5, 0, l,
 				KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
-			S.err_reads = 0;
-			S.err_writes = 1;
-			S.err_lo = MEM_BASE + DST_AREA + 3 + at;
-			S.err_hi = S.err_lo + 1;
+			err_byte(0, DST_AREA + 3 + at);
 			dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
 				KITE_DMATEST_STATUS_ERR_CODE_WR_SLVERR);
 			dma_err(KITE_DMATEST_CTRL_OP_FILL, 0, DST_AREA + 3, l,
