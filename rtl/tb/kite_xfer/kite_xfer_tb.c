@@ -6,8 +6,10 @@
  * each port's UTMI backend answers every transaction as the test scripts it: ACK with data,
  * NAK, STALL, no answer (timeout), short IN packets.
  *
- * The memory model only accepts DMA writes into the event ring and the IN buffers each test
- * declares; any other write fails the test (containment).
+ * The memory, rings, contexts and events are the shared fixture (sim/testlib/kite_fixture.h):
+ * the memory only accepts DMA writes into the event ring and the IN buffers each test declares;
+ * any other write fails xfer-dma-containment-stats (containment). The tests run in order on one
+ * controller; the name filter (-t PATTERN, KT_FILTER) skips tests, the set-up always runs.
  */
 #include <stdio.h>
 #include <string.h>
