@@ -124,14 +124,18 @@ RTL_STUB_LIB := $(RTL_BUILD)/stub/libkitemodel.a
 $(eval $(call kite_model_rules,$(RTL_BUILD)/stub,-GNUM_PORTS=2 -GNUM_CTX=8 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8,-O1,$(RTL_STUB_SRCS)))
 
 # ------------------------------------------------------------------ testbenches
-RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS)
-RTL_TB_COMMON := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h
+# the test harness and the shared fixtures (sim/testlib), linked into every testbench
+RTL_TESTLIB := $(TOP)/sim/testlib
+RTL_TESTLIB_SRCS := $(RTL_TESTLIB)/kite_test.c $(RTL_TESTLIB)/kite_fixture.c
+RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS) -I$(RTL_TESTLIB)
+RTL_TB_COMMON := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h $(RTL_TESTLIB_SRCS) \
+	$(RTL_TESTLIB)/kite_test.h $(RTL_TESTLIB)/kite_fixture.h
 
 # $(call kite_tb_rule,BINARY,SOURCE,LIBRARY)
 define kite_tb_rule
 $(1): $(2) $(3) $(RTL_TB_COMMON)
 	@mkdir -p $(dir $(1))
-	$(CC) $(RTL_TB_CFLAGS) -o $(1) $(2) $(3) -lz -lpthread -lstdc++ -lm
+	$(CC) $(RTL_TB_CFLAGS) -o $(1) $(2) $(RTL_TESTLIB_SRCS) $(3) -lz -lpthread -lstdc++ -lm
 endef
 
 RTL_TB_REGS := $(RTL_BUILD)/tb/kite_axil_regs_tb
@@ -152,9 +156,11 @@ $(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c
 # CDC FIFO testbench: its own small Verilated model (two free-running clocks)
 RTL_CDC_DIR := $(RTL_BUILD)/cdc
 $(RTL_TB_CDC): $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
-		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp $(RTL_DIR)/rtl.mk
+		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp $(RTL_DIR)/rtl.mk $(RTL_TB_COMMON)
 	@mkdir -p $(RTL_CDC_DIR) $(dir $@)
+	$(CC) $(RTL_TB_CFLAGS) -c -o $(RTL_CDC_DIR)/kite_test.o $(RTL_TESTLIB)/kite_test.c
 	$(VERILATOR) --cc --exe --assert -O2 -Wno-fatal --top-module kite_cdc_fifo -GWIDTH=16 -GDEPTH=16 \
+		-CFLAGS -I$(RTL_TESTLIB) -LDFLAGS $(RTL_CDC_DIR)/kite_test.o \
 		--Mdir $(RTL_CDC_DIR) -o $@ $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
 		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp >$(RTL_CDC_DIR)/verilate.log 2>&1
 	$(MAKE) --no-print-directory -s -C $(RTL_CDC_DIR) -f Vkite_cdc_fifo.mk -j$(RTL_JOBS) \
@@ -169,9 +175,9 @@ $(RTL_TB_REGGEN): $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
 	cp $< $@
 
 # Wishbone top testbench: its own Verilated kite_wb_top (default parameters, the USB engine the
-# model uses, bus clock 96 MHz), C Wishbone BFMs and thin C++ glue (rtl/tb/kite_wb_top/). The
-# Verilated archive depends on the RTL only, so editing the C testbench relinks without
-# re-Verilating.
+# model uses, bus clock 96 MHz), C Wishbone BFMs (rtl/tb/kite_wb_top/) and the one C++ glue
+# (rtl/tb/common/vl_glue.cpp). The Verilated archive depends on the RTL only, so editing the C
+# testbench relinks without re-Verilating.
 RTL_WB_BUILD := $(RTL_BUILD)/wb
 RTL_WB_TB_DIR := $(RTL_DIR)/tb/kite_wb_top
 RTL_WB_VL_LIB := $(RTL_WB_BUILD)/obj/Vkite_wb_top__ALL.a
@@ -187,15 +193,19 @@ $(RTL_WB_VL_LIB): $(RTL_SRCS) $(RTL_USB_SRCS) $(RTL_DIR)/rtl.mk
 		>$(RTL_WB_BUILD)/build.log 2>&1 || { cat $(RTL_WB_BUILD)/build.log; exit 1; }
 $(RTL_TB_WB): $(RTL_WB_VL_LIB) $(RTL_WB_TB_DIR)/kite_wb_top_tb.c $(RTL_WB_TB_DIR)/wb_bfm.c \
 		$(RTL_WB_TB_DIR)/wb_bfm.h $(RTL_WB_TB_DIR)/wb_pins.h \
-		$(RTL_WB_TB_DIR)/kite_wb_top_glue.cpp $(RTL_TB_COMMON)
+		$(RTL_DIR)/tb/common/vl_glue.cpp $(RTL_DIR)/tb/common/vl_glue.h $(RTL_TB_COMMON)
 	@mkdir -p $(dir $@)
-	$(CXX) -std=gnu++17 -O1 -c -o $(RTL_WB_BUILD)/glue.o $(RTL_WB_TB_DIR)/kite_wb_top_glue.cpp \
+	$(CXX) -std=gnu++17 -O1 -c -o $(RTL_WB_BUILD)/glue.o $(RTL_DIR)/tb/common/vl_glue.cpp \
+		-DGLUE_TOP=Vkite_wb_top -DGLUE_NAME=kite_wb -DGLUE_PINS_H=wb_pins.h -DGLUE_PINS=wb_top_pins \
+		-DGLUE_INPUTS=WB_TOP_INPUTS -DGLUE_OUTPUTS=WB_TOP_OUTPUTS \
 		-I$(RTL_WB_BUILD)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd \
-		-I$(RTL_WB_TB_DIR) -faligned-new
+		-I$(RTL_WB_TB_DIR) -I$(RTL_DIR)/tb/common -faligned-new
 	$(CC) $(RTL_TB_CFLAGS) -Werror -I$(RTL_DIR)/tb/common -c -o $(RTL_WB_BUILD)/tb.o \
 		$(RTL_WB_TB_DIR)/kite_wb_top_tb.c
 	$(CC) $(RTL_TB_CFLAGS) -Werror -c -o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_TB_DIR)/wb_bfm.c
+	$(CC) $(RTL_TB_CFLAGS) -Werror -c -o $(RTL_WB_BUILD)/kite_test.o $(RTL_TESTLIB)/kite_test.c
 	$(CXX) -o $@ $(RTL_WB_BUILD)/tb.o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_BUILD)/glue.o \
+		$(RTL_WB_BUILD)/kite_test.o \
 		$(RTL_WB_VL_LIB) $(addprefix $(RTL_WB_BUILD)/obj/,$(RTL_WB_VL_OBJS)) -lpthread
 
 $(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-d64,$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(KITE_MODEL_LIB)))

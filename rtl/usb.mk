@@ -25,7 +25,11 @@ USB_VL_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/inc
 USB_VL_FLAGS := --cc --assert -O3 --x-assign fast --x-initial fast -Wno-fatal
 USB_VL_OBJS := verilated.o verilated_threads.o
 USB_TB_CFLAGS := -std=gnu11 -O2 -Wall -Wextra -Werror -I$(TOP)/rtl/tb/common -I$(TOP)/sim/model \
-	-I$(TOP)/driver -I$(USB_RTL_DIR)/tb/kite_fs_phy
+	-I$(TOP)/driver -I$(USB_RTL_DIR)/tb/kite_fs_phy -I$(TOP)/sim/testlib
+# the one glue around a Verilated top (rtl/tb/common/vl_glue.h) and the test harness
+USB_VL_GLUE := $(USB_RTL_DIR)/tb/common/vl_glue.cpp
+USB_TB_COMMON := $(USB_VL_GLUE) $(USB_RTL_DIR)/tb/common/vl_glue.h $(TOP)/sim/testlib/kite_test.c \
+	$(TOP)/sim/testlib/kite_test.h
 
 .PHONY: usb-lint usb-test usb-test-build
 
@@ -40,10 +44,11 @@ usb-lint:
 		fi; \
 	done
 
-# $(call usb_tb_rules,NAME,TOP MODULE,EXTRA SV,C SOURCE,GLUE,HEADERS)
-# builds $(USB_BUILD)/NAME/NAME_tb: the Verilated top, Verilator's runtime, the glue and the C test.
+# $(call usb_tb_rules,NAME,TOP MODULE,EXTRA SV,C SOURCE,GLUE -D FLAGS,HEADERS)
+# builds $(USB_BUILD)/NAME/NAME_tb: the Verilated top, Verilator's runtime, the glue (vl_glue.cpp
+# with the -D flags naming the pins header, struct and X-macro lists), the harness and the C test.
 define usb_tb_rules
-$(USB_BUILD)/$(1)/$(1)_tb: $(USB_RTL_SRCS) $(3) $(4) $(5) $(6) $(TOP)/rtl/tb/common/tb.h $(USB_RTL_DIR)/usb.mk
+$(USB_BUILD)/$(1)/$(1)_tb: $(USB_RTL_SRCS) $(3) $(4) $(6) $(USB_TB_COMMON) $(USB_RTL_DIR)/usb.mk
 	@mkdir -p $(USB_BUILD)/$(1)
 	rm -rf $(USB_BUILD)/$(1)/obj $(USB_BUILD)/$(1)/*.o $$@
 	$(VERILATOR) $(USB_VL_FLAGS) --top-module $(2) --Mdir $(USB_BUILD)/$(1)/obj \
@@ -52,18 +57,25 @@ $(USB_BUILD)/$(1)/$(1)_tb: $(USB_RTL_SRCS) $(3) $(4) $(5) $(6) $(TOP)/rtl/tb/com
 	$(MAKE) --no-print-directory -s -C $(USB_BUILD)/$(1)/obj -f V$(2).mk -j$(USB_JOBS) \
 		OPT_FAST="-O2" OPT_SLOW="-O1" OPT_GLOBAL="-O2" V$(2)__ALL.a $(USB_VL_OBJS) \
 		>$(USB_BUILD)/$(1)/build.log 2>&1 || { cat $(USB_BUILD)/$(1)/build.log; exit 1; }
-	$(CXX) -std=gnu++17 -O2 -c -o $(USB_BUILD)/$(1)/glue.o $(5) -I$(USB_BUILD)/$(1)/obj \
-		-I$(USB_VL_ROOT_INC) -I$(USB_VL_ROOT_INC)/vltstd -I$(dir $(4)) -faligned-new
+	$(CXX) -std=gnu++17 -O2 -c -o $(USB_BUILD)/$(1)/glue.o $(USB_VL_GLUE) -DGLUE_TOP=V$(2) $(5) \
+		-I$(USB_BUILD)/$(1)/obj -I$(USB_VL_ROOT_INC) -I$(USB_VL_ROOT_INC)/vltstd -I$(dir $(4)) \
+		-I$(USB_RTL_DIR)/tb/common -faligned-new
 	$(CC) $(USB_TB_CFLAGS) -I$(dir $(4)) -c -o $(USB_BUILD)/$(1)/tb.o $(4)
-	$(CXX) -o $$@ $(USB_BUILD)/$(1)/tb.o $(USB_BUILD)/$(1)/glue.o \
+	$(CC) $(USB_TB_CFLAGS) -c -o $(USB_BUILD)/$(1)/kite_test.o $(TOP)/sim/testlib/kite_test.c
+	$(CXX) -o $$@ $(USB_BUILD)/$(1)/tb.o $(USB_BUILD)/$(1)/glue.o $(USB_BUILD)/$(1)/kite_test.o \
 		$(USB_BUILD)/$(1)/obj/V$(2)__ALL.a $(addprefix $(USB_BUILD)/$(1)/obj/,$(USB_VL_OBJS)) -lpthread
 endef
 
 USB_TB_ENG_DIR := $(USB_RTL_DIR)/tb/kite_usb_engine
 USB_TB_PHY_DIR := $(USB_RTL_DIR)/tb/kite_fs_phy
 
-$(eval $(call usb_tb_rules,kite_fs_phy,kite_fs_phy,,$(USB_TB_PHY_DIR)/kite_fs_phy_tb.c,$(USB_TB_PHY_DIR)/kite_fs_phy_glue.cpp,$(USB_TB_PHY_DIR)/phy_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
-$(eval $(call usb_tb_rules,kite_usb_engine,kite_usb_engine_tb_top,$(USB_TB_ENG_DIR)/kite_usb_engine_tb_top.sv,$(USB_TB_ENG_DIR)/kite_usb_engine_tb.c,$(USB_TB_ENG_DIR)/kite_usb_engine_glue.cpp,$(USB_TB_ENG_DIR)/eng_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
+USB_GLUE_PHY := -DGLUE_PINS_H=phy_pins.h -DGLUE_PINS=phy_pins -DGLUE_INPUTS=PHY_INPUTS \
+	-DGLUE_OUTPUTS=PHY_OUTPUTS -DGLUE_CLOCK=usb_clk
+USB_GLUE_ENG := -DGLUE_PINS_H=eng_pins.h -DGLUE_PINS=eng_pins -DGLUE_INPUTS=ENG_INPUTS \
+	-DGLUE_OUTPUTS=ENG_OUTPUTS -DGLUE_CLOCK=usb_clk
+
+$(eval $(call usb_tb_rules,kite_fs_phy,kite_fs_phy,,$(USB_TB_PHY_DIR)/kite_fs_phy_tb.c,$(USB_GLUE_PHY),$(USB_TB_PHY_DIR)/phy_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
+$(eval $(call usb_tb_rules,kite_usb_engine,kite_usb_engine_tb_top,$(USB_TB_ENG_DIR)/kite_usb_engine_tb_top.sv,$(USB_TB_ENG_DIR)/kite_usb_engine_tb.c,$(USB_GLUE_ENG),$(USB_TB_ENG_DIR)/eng_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
 
 USB_TBS := $(USB_BUILD)/kite_fs_phy/kite_fs_phy_tb $(USB_BUILD)/kite_usb_engine/kite_usb_engine_tb
 

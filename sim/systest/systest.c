@@ -10,27 +10,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-int st_failures;
 unsigned int st_usb_per_bus;
 unsigned long long st_cycles_per_ms = ST_BUS_HZ / 1000;
 
+/* st_fail and st_pass name the test they report on: start it unless it is the current one */
+static char st_cur[200];
+
+static void st_enter(const char *name)
+{
+	if (strcmp(st_cur, name)) {
+		snprintf(st_cur, sizeof(st_cur), "%s", name);
+		kt_begin("%s", name);
+	}
+}
+
 void st_pass(const char *name)
 {
-	printf("PASS %s\n", name);
-	fflush(stdout);
+	st_enter(name);
+	kt_end();
+	st_cur[0] = 0;
 }
 
 void st_fail(const char *name, const char *fmt, ...)
 {
+	char msg[400];
 	va_list ap;
 
-	printf("FAIL %s: ", name);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	st_failures++;
+	st_enter(name);
+	kt_fail("%s", msg);
 }
 
 static void why(struct st *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -45,117 +55,33 @@ static void why(struct st *t, const char *fmt, ...)
 
 /* ------------------------------------------------------------------ memory model */
 
-static uint8_t *translate(struct st *t, uint64_t addr, size_t len)
-{
-	if (addr >= ST_MEM_LO_BASE && addr - ST_MEM_LO_BASE <= ST_MEM_SIZE &&
-	    len <= ST_MEM_SIZE - (addr - ST_MEM_LO_BASE))
-		return t->mem_lo + (addr - ST_MEM_LO_BASE);
-	if (addr >= ST_MEM_HI_BASE && addr - ST_MEM_HI_BASE <= ST_MEM_SIZE &&
-	    len <= ST_MEM_SIZE - (addr - ST_MEM_HI_BASE))
-		return t->mem_hi + (addr - ST_MEM_HI_BASE);
-	return NULL;
-}
-
-static bool faulty(struct st *t, uint64_t addr, size_t len, bool write)
-{
-	for (unsigned int i = 0; i < t->nfaulty; i++)
-		if ((write ? t->faulty[i].on_write : t->faulty[i].on_read) &&
-		    addr < t->faulty[i].hi && addr + len > t->faulty[i].lo)
-			return true;
-	return false;
-}
-
-static int mem_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-	struct st *t = ctx;
-	uint8_t *p = translate(t, addr, len);
-
-	if (!p || faulty(t, addr, len, false))
-		return -1;
-	memcpy(buf, p, len);
-	return 0;
-}
-
-static int mem_write(void *ctx, uint64_t addr, const void *buf, size_t len)
-{
-	struct st *t = ctx;
-	uint8_t *p = translate(t, addr, len);
-	bool ok = false;
-
-	if (!p || faulty(t, addr, len, true)) {
-		if (!p && !t->violations++)
-			snprintf(t->violation, sizeof(t->violation),
-				 "write of %zu bytes at 0x%llx outside memory", len,
-				 (unsigned long long)addr);
-		return -1;
-	}
-	for (unsigned int i = 0; i < t->nallowed && !ok; i++)
-		ok = addr >= t->allowed[i].lo && addr + len <= t->allowed[i].hi;
-	if (!ok) {
-		/* Not written: a stray write must not hide the next test's failure either. */
-		if (!t->violations++)
-			snprintf(t->violation, sizeof(t->violation),
-				 "write of %zu bytes at 0x%llx outside every buffer and ring", len,
-				 (unsigned long long)addr);
-		return 0;
-	}
-	memcpy(p, buf, len);
-	return 0;
-}
-
 bool st_contained(struct st *t, const char *name)
 {
-	if (!t->violations)
+	if (!t->mem.violations)
 		return true;
-	st_fail(name, "DMA containment: %lu stray writes, first: %s", t->violations, t->violation);
-	t->violations = 0;
-	return false;
+	st_enter(name);
+	return kf_mem_contained(&t->mem);
 }
 
 uint64_t st_alloc(struct st *t, size_t size, size_t align, bool high, bool device_writes)
 {
-	uint64_t *next, base, a;
-
 	/* a controller with 32-bit addresses gets everything below 4 GiB */
-	if (t->addr_width < 64)
-		high = false;
-	next = high ? &t->next_hi : &t->next_lo;
-	base = high ? ST_MEM_HI_BASE : ST_MEM_LO_BASE;
-	a = (*next + align - 1) & ~(uint64_t)(align - 1);
-
-	if (a + size > base + ST_MEM_SIZE) {
-		fprintf(stderr, "systest: out of test memory\n");
-		exit(2);
-	}
-	/* Guard gap: a write just past a buffer lands outside every region. */
-	*next = a + size + 64;
-	memset(translate(t, a, size), 0, size);
-	if (device_writes) {
-		if (t->nallowed == ST_MAX_REGIONS) {
-			fprintf(stderr, "systest: too many regions\n");
-			exit(2);
-		}
-		t->allowed[t->nallowed].lo = a;
-		t->allowed[t->nallowed].hi = a + size;
-		t->nallowed++;
-	}
-	return a;
+	return kf_mem_alloc(&t->mem, high && t->addr_width >= 64, size, align, device_writes);
 }
 
 void *st_ptr(struct st *t, uint64_t addr)
 {
-	return translate(t, addr, 1);
+	return kf_mem_ptr(&t->mem, addr, 1);
 }
 
 void st_fault_range(struct st *t, uint64_t lo, uint64_t hi, bool on_read, bool on_write)
 {
-	if (t->nfaulty < ST_MAX_FAULT_RANGES)
-		t->faulty[t->nfaulty++] = (typeof(t->faulty[0])){ lo, hi, on_read, on_write };
+	kf_mem_fault(&t->mem, lo, hi, on_read, on_write);
 }
 
 void st_fault_clear(struct st *t)
 {
-	t->nfaulty = 0;
+	kf_mem_fault_clear(&t->mem);
 }
 
 /* ------------------------------------------------------------------ registers, clock */
@@ -199,20 +125,18 @@ int st_init(struct st *t, enum kite_attach attach, unsigned int mem_latency)
 {
 	struct kite_model_config cfg = { .mem_latency = mem_latency, .attach = attach,
 					 .usb_per_bus = st_usb_per_bus };
-	struct kite_mem_ops ops = { mem_read, mem_write, t };
+	struct kite_mem_ops ops;
 
 	memset(t, 0, sizeof(*t));
 	t->attach = attach;
 	/* usb_clk is 48 MHz: a slow bus clock runs at 48 MHz / usb_per_bus */
 	st_cycles_per_ms = st_usb_per_bus > 1 ? 48000 / st_usb_per_bus : ST_BUS_HZ / 1000;
-	t->mem_lo = calloc(1, ST_MEM_SIZE);
-	t->mem_hi = calloc(1, ST_MEM_SIZE);
-	t->next_lo = ST_MEM_LO_BASE + 0x1000;
-	t->next_hi = ST_MEM_HI_BASE + 0x1000;
+	t->mem.contain = true;
 	cfg.trace_path = getenv("SYSTEST_WAVES");
-	if (!t->mem_lo || !t->mem_hi)
+	if (!kf_mem_add(&t->mem, ST_MEM_LO_BASE, ST_MEM_SIZE) ||
+	    !kf_mem_add(&t->mem, ST_MEM_HI_BASE, ST_MEM_SIZE))
 		return -ENOMEM;
-	ops.ctx = t;
+	ops = kf_mem_ops(&t->mem);
 	t->m = kite_model_create(&cfg, &ops);
 	if (!t->m)
 		return -EIO;
@@ -231,23 +155,15 @@ void st_fini(struct st *t)
 		}
 	}
 	kite_model_destroy(t->m);
-	free(t->mem_lo);
-	free(t->mem_hi);
+	kf_mem_free(&t->mem);
 }
 
 /* ------------------------------------------------------------------ events */
 
 int st_start(struct st *t, unsigned int evt_entries)
 {
-	t->evt_n = evt_entries;
-	t->evt_base = st_alloc(t, evt_entries * KITE_EVT_BYTES, 64, false, true);
-	t->evt_deq = 0;
-	t->evt_ccs = 1;
-	st_wr(t, KITE_REG_EVT_BASE_HI, (uint32_t)(t->evt_base >> 32));
-	st_wr(t, KITE_REG_EVT_BASE_LO, (uint32_t)t->evt_base);
-	st_wr(t, KITE_REG_EVT_SIZE, evt_entries);
-	st_wr(t, KITE_REG_EVT_DEQ_HI, (uint32_t)(t->evt_base >> 32));
-	st_wr(t, KITE_REG_EVT_DEQ_LO, (uint32_t)t->evt_base);
+	kf_evt_start(&t->evt, t->m, &t->mem, st_alloc(t, evt_entries * KITE_EVT_BYTES, 64, false, true),
+		     evt_entries);
 	st_wr(t, KITE_REG_IMOD, 0);
 	st_wr(t, KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK | KITE_INT_ENABLE_PORT_CHANGE_MASK |
 		  KITE_INT_ENABLE_HOST_ERROR_MASK);
@@ -260,26 +176,11 @@ int st_start(struct st *t, unsigned int evt_entries)
 	return 0;
 }
 
-static bool evt_peek(struct st *t, struct st_evt *e)
-{
-	const uint32_t *dw = st_ptr(t, t->evt_base + (uint64_t)t->evt_deq * KITE_EVT_BYTES);
-
-	if ((dw[3] & KITE_EVT_DW3_C_MASK) != t->evt_ccs)
-		return false;
-	e->ptr = dw[0] | (uint64_t)dw[1] << 32;
-	e->residual = (dw[2] & KITE_EVT_DW2_RESIDUAL_MASK) >> KITE_EVT_DW2_RESIDUAL_SHIFT;
-	e->code = (dw[2] & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT;
-	e->type = (dw[3] & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT;
-	e->ctx = (dw[3] & KITE_EVT_DW3_CTX_MASK) >> KITE_EVT_DW3_CTX_SHIFT;
-	e->port_op = (dw[3] & KITE_EVT_DW3_PORT_OP_MASK) >> KITE_EVT_DW3_PORT_OP_SHIFT;
-	return true;
-}
-
-int st_next_event(struct st *t, struct st_evt *e, uint64_t max_cycles)
+int st_next_event(struct st *t, struct kf_evt *e, uint64_t max_cycles)
 {
 	uint64_t waited = 0;
 
-	while (!evt_peek(t, e)) {
+	while (!kf_evt_peek(&t->evt, e)) {
 		if (waited >= max_cycles) {
 			why(t, "no event within %llu bus cycles", (unsigned long long)max_cycles);
 			return -1;
@@ -287,19 +188,12 @@ int st_next_event(struct st *t, struct st_evt *e, uint64_t max_cycles)
 		st_tick(t, 256);
 		waited += 256;
 	}
-	if (++t->evt_deq == t->evt_n) {
-		t->evt_deq = 0;
-		t->evt_ccs ^= 1;
-	}
-	uint64_t deq = t->evt_base + (uint64_t)t->evt_deq * KITE_EVT_BYTES;
-
 	st_wr(t, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK | KITE_INT_STATUS_PORT_CHANGE_MASK);
-	st_wr(t, KITE_REG_EVT_DEQ_HI, (uint32_t)(deq >> 32));
-	st_wr(t, KITE_REG_EVT_DEQ_LO, (uint32_t)deq);
+	kf_evt_pop(&t->evt);
 	return 0;
 }
 
-int st_wait_xfer(struct st *t, unsigned int ctx, struct st_evt *e, uint64_t max_cycles)
+int st_wait_xfer(struct st *t, unsigned int ctx, struct kf_evt *e, uint64_t max_cycles)
 {
 	for (;;) {
 		if (st_next_event(t, e, max_cycles))
@@ -349,11 +243,8 @@ void st_unplug(struct st *t, unsigned int port)
 static int wait_portsc(struct st *t, unsigned int port, uint32_t mask, uint32_t want,
 		       uint64_t max_cycles)
 {
-	for (uint64_t w = 0; w < max_cycles; w += 1024) {
-		if ((st_rd(t, KITE_REG_PORTSC(port)) & mask) == want)
-			return 0;
-		st_tick(t, 1024);
-	}
+	if (kf_wait_portsc(t->m, port, mask, want, max_cycles))
+		return 0;
 	why(t, "PORTSC[%u] = 0x%08x, waited for (x & 0x%x) == 0x%x", port,
 	    st_rd(t, KITE_REG_PORTSC(port)), mask, want);
 	return -1;
@@ -362,9 +253,9 @@ static int wait_portsc(struct st *t, unsigned int port, uint32_t mask, uint32_t 
 /* Drop pending PORT events (the test does not look at them here). */
 static void drain_port_events(struct st *t)
 {
-	struct st_evt e;
+	struct kf_evt e;
 
-	while (evt_peek(t, &e) && e.type == KITE_EVT_TYPE_PORT)
+	while (kf_evt_peek(&t->evt, &e) && e.type == KITE_EVT_TYPE_PORT)
 		st_next_event(t, &e, 0);
 }
 
@@ -391,67 +282,28 @@ int st_port_enable(struct st *t, unsigned int port)
 
 /* ------------------------------------------------------------------ rings, contexts */
 
-int st_ring_init(struct st *t, struct st_ring *r, unsigned int n, bool high)
+int st_ring_init(struct st *t, struct kf_ring *r, unsigned int n, bool high)
 {
-	r->n = n;
-	r->base = st_alloc(t, (size_t)n * KITE_TRB_BYTES, 64, high, false);
-	r->enq = 0;
-	r->pcs = 1;
+	kf_ring_init(&t->mem, r, st_alloc(t, (size_t)n * KITE_TRB_BYTES, 64, high, false), n);
 	return 0;
 }
 
-static void trb_write(struct st *t, uint64_t at, uint64_t ptr, uint32_t len, uint32_t dw3)
+uint64_t st_ring_put(struct st *t, struct kf_ring *r, uint64_t ptr, uint32_t len, uint32_t dw3)
 {
-	uint32_t *dw = st_ptr(t, at);
-
-	dw[0] = (uint32_t)ptr;
-	dw[1] = (uint32_t)(ptr >> 32);
-	dw[2] = len;
-	/* The dword with the cycle bit goes last, as a driver's dma_wmb() would order it. */
-	__atomic_store_n(&dw[3], dw3, __ATOMIC_RELEASE);
-}
-
-uint64_t st_ring_put(struct st *t, struct st_ring *r, uint64_t ptr, uint32_t len, uint32_t dw3)
-{
-	uint64_t at = r->base + (uint64_t)r->enq * KITE_TRB_BYTES;
-
-	trb_write(t, at, ptr, len, (dw3 & ~KITE_TRB_DW3_C_MASK) | r->pcs);
-	if (++r->enq == r->n - 1) {
-		uint64_t link = r->base + (uint64_t)r->enq * KITE_TRB_BYTES;
-
-		trb_write(t, link, r->base, 0,
-			  (KITE_TRB_TYPE_LINK << KITE_TRB_DW3_TYPE_SHIFT) | KITE_TRB_DW3_TC_MASK |
-			  (dw3 & KITE_TRB_DW3_CH_MASK) | r->pcs);
-		r->enq = 0;
-		r->pcs ^= 1;
-	}
-	return at;
+	return kf_ring_put(&t->mem, r, ptr, len, dw3);
 }
 
 int st_ctx_setup(struct st *t, unsigned int ctx, unsigned int dev_addr, unsigned int ep,
 		 bool dir_in, unsigned int ep_type, bool ls, unsigned int mps, unsigned int port,
-		 unsigned int interval, struct st_ring *r)
+		 unsigned int interval, struct kf_ring *r)
 {
-	uint64_t deq = r->base + (uint64_t)r->enq * KITE_TRB_BYTES;
-	uint32_t cfg0 = (dev_addr << KITE_CTX_CFG0_DEV_ADDR_SHIFT) |
-			(ep << KITE_CTX_CFG0_EP_NUM_SHIFT) |
-			(dir_in ? KITE_CTX_CFG0_DIR_IN_MASK : 0) |
-			(ep_type << KITE_CTX_CFG0_TYPE_SHIFT) |
-			(ls ? KITE_CTX_CFG0_LS_MASK : 0) |
-			(mps << KITE_CTX_CFG0_MPS_SHIFT) |
-			(port << KITE_CTX_CFG0_PORT_SHIFT);
+	uint32_t cfg0 = kf_ctx_cfg0(dev_addr, ep, dir_in, ep_type, ls, mps, port);
 
 	if (ctx >= t->num_ctx) {
 		why(t, "context %u does not exist (NUM_CTX %u)", ctx, t->num_ctx);
 		return -1;
 	}
-	st_wr(t, KITE_REG_CTX_STATE(ctx), KITE_CTX_STATE_STATE_DISABLED);
-	st_wr(t, KITE_REG_CTX_CFG0(ctx), cfg0);
-	st_wr(t, KITE_REG_CTX_CFG1(ctx), interval << KITE_CTX_CFG1_INTERVAL_SHIFT);
-	st_wr(t, KITE_REG_CTX_DEQ_HI(ctx), (uint32_t)(deq >> 32));
-	st_wr(t, KITE_REG_CTX_DEQ_LO(ctx), (uint32_t)deq | r->pcs);
-	st_wr(t, KITE_REG_CTX_STATE(ctx), KITE_CTX_STATE_STATE_RUNNING);
-	if (st_rd(t, KITE_REG_CTX_CFG0(ctx)) != cfg0) {
+	if (kf_ctx_setup(t->m, ctx, cfg0, interval << KITE_CTX_CFG1_INTERVAL_SHIFT, kf_ring_deq(r))) {
 		why(t, "CTX_CFG0(%u) reads 0x%08x after writing 0x%08x", ctx,
 		    st_rd(t, KITE_REG_CTX_CFG0(ctx)), cfg0);
 		return -1;
@@ -461,23 +313,19 @@ int st_ctx_setup(struct st *t, unsigned int ctx, unsigned int dev_addr, unsigned
 
 void st_doorbell(struct st *t, unsigned int ctx)
 {
-	st_wr(t, KITE_REG_DOORBELL, ctx);
+	kf_doorbell(t->m, ctx);
 }
 
 unsigned int st_ctx_state(struct st *t, unsigned int ctx)
 {
-	return (st_rd(t, KITE_REG_CTX_STATE(ctx)) & KITE_CTX_STATE_STATE_MASK) >>
-	       KITE_CTX_STATE_STATE_SHIFT;
+	return kf_ctx_state(t->m, ctx);
 }
 
 int st_command(struct st *t, unsigned int op, unsigned int ctx, uint64_t arg)
 {
-	struct st_evt e;
+	struct kf_evt e;
 
-	st_wr(t, KITE_REG_CMD_ARG_LO, (uint32_t)arg);
-	st_wr(t, KITE_REG_CMD_ARG_HI, (uint32_t)(arg >> 32));
-	st_wr(t, KITE_REG_CMD, KITE_CMD_START_MASK | (op << KITE_CMD_OP_SHIFT) |
-		  (ctx << KITE_CMD_CTX_SHIFT));
+	kf_cmd_issue(t->m, op, ctx, arg);
 	for (;;) {
 		if (st_next_event(t, &e, 10 * ST_CYCLES_PER_MS))
 			return -1;
@@ -499,26 +347,21 @@ int st_command(struct st *t, unsigned int op, unsigned int ctx, uint64_t arg)
 
 /* ------------------------------------------------------------------ transfers */
 
-static uint32_t trb_type(unsigned int type)
-{
-	return type << KITE_TRB_DW3_TYPE_SHIFT;
-}
-
-int st_control(struct st *t, unsigned int ctx, struct st_ring *r, const uint8_t setup[8],
+int st_control(struct st *t, unsigned int ctx, struct kf_ring *r, const uint8_t setup[8],
 	       uint64_t buf, unsigned int len, unsigned int *actual)
 {
 	bool in = setup[0] & 0x80;
 	uint64_t imm = 0, status_trb;
-	struct st_evt e;
+	struct kf_evt e;
 
 	memcpy(&imm, setup, 8);
 	*actual = 0;
-	st_ring_put(t, r, imm, 8, trb_type(KITE_TRB_TYPE_SETUP) | KITE_TRB_DW3_IDT_MASK |
+	st_ring_put(t, r, imm, 8, kf_trb_type(KITE_TRB_TYPE_SETUP) | KITE_TRB_DW3_IDT_MASK |
 		    KITE_TRB_DW3_CH_MASK);
 	if (len)
-		st_ring_put(t, r, buf, len, trb_type(KITE_TRB_TYPE_DATA) | KITE_TRB_DW3_CH_MASK |
+		st_ring_put(t, r, buf, len, kf_trb_type(KITE_TRB_TYPE_DATA) | KITE_TRB_DW3_CH_MASK |
 			    (in ? KITE_TRB_DW3_DIR_IN_MASK : 0));
-	status_trb = st_ring_put(t, r, 0, 0, trb_type(KITE_TRB_TYPE_STATUS) | KITE_TRB_DW3_IOC_MASK |
+	status_trb = st_ring_put(t, r, 0, 0, kf_trb_type(KITE_TRB_TYPE_STATUS) | KITE_TRB_DW3_IOC_MASK |
 				 ((!len || !in) ? KITE_TRB_DW3_DIR_IN_MASK : 0));
 	st_doorbell(t, ctx);
 	*actual = len;
@@ -534,7 +377,7 @@ int st_control(struct st *t, unsigned int ctx, struct st_ring *r, const uint8_t 
 	}
 }
 
-static int ctl_simple(struct st *t, struct st_ring *ep0, uint8_t rt, uint8_t req, uint16_t val,
+static int ctl_simple(struct st *t, struct kf_ring *ep0, uint8_t rt, uint8_t req, uint16_t val,
 		      uint16_t idx, uint64_t buf, uint16_t len, unsigned int *actual)
 {
 	uint8_t s[8] = { rt, req, (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)idx, (uint8_t)(idx >> 8),
@@ -544,7 +387,7 @@ static int ctl_simple(struct st *t, struct st_ring *ep0, uint8_t rt, uint8_t req
 	return st_control(t, 0, ep0, s, buf, len, actual ? actual : &dummy);
 }
 
-int st_enumerate(struct st *t, unsigned int port, struct st_ring *ep0, unsigned int addr,
+int st_enumerate(struct st *t, unsigned int port, struct kf_ring *ep0, unsigned int addr,
 		 unsigned int config, bool ls, unsigned int mps0)
 {
 	uint64_t buf = st_alloc(t, 512, 1, false, true);
@@ -605,7 +448,7 @@ int st_enumerate(struct st *t, unsigned int port, struct st_ring *ep0, unsigned 
 	return 0;
 }
 
-uint64_t st_queue_td(struct st *t, struct st_ring *r, const uint64_t *addr, const uint32_t *len,
+uint64_t st_queue_td(struct st *t, struct kf_ring *r, const uint64_t *addr, const uint32_t *len,
 		     unsigned int nseg, uint32_t extra_dw3)
 {
 	uint64_t last = 0;
@@ -613,7 +456,7 @@ uint64_t st_queue_td(struct st *t, struct st_ring *r, const uint64_t *addr, cons
 	for (unsigned int i = 0; i < nseg; i++) {
 		bool end = i == nseg - 1;
 
-		last = st_ring_put(t, r, addr[i], len[i], trb_type(KITE_TRB_TYPE_NORMAL) |
+		last = st_ring_put(t, r, addr[i], len[i], kf_trb_type(KITE_TRB_TYPE_NORMAL) |
 				   (end ? KITE_TRB_DW3_IOC_MASK | extra_dw3 : KITE_TRB_DW3_CH_MASK));
 	}
 	return last;

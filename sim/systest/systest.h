@@ -15,50 +15,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kite_fixture.h"
 #include "kite_model.h"
 #include "kite_regs.h"
+#include "kite_test.h"
 #include "usbdev.h"
 
 #define ST_MAX_PORTS 4
-#define ST_MAX_REGIONS 256
-#define ST_MAX_FAULT_RANGES 8
 
 /* Guest memory: two windows, one below 4 GiB and one above, to exercise 64-bit addresses. */
 #define ST_MEM_LO_BASE 0x10000000ull
 #define ST_MEM_HI_BASE 0x1200000000ull
 #define ST_MEM_SIZE (8u << 20)
 
-struct st_ring {
-	uint64_t base;               /* bus address of TRB 0 */
-	unsigned int n;              /* TRBs including the LINK at the end */
-	unsigned int enq;            /* next TRB to write */
-	unsigned int pcs;            /* producer cycle state */
-};
-
-struct st_evt {
-	uint64_t ptr;
-	uint32_t residual, code, type, ctx, port_op;
-};
-
 struct st {
 	struct kite_model *m;
 	enum kite_attach attach;
-	uint8_t *mem_lo, *mem_hi;
-	uint64_t next_lo, next_hi;   /* bump allocators */
-
-	/* DMA containment: the controller may write only inside these regions. */
-	struct { uint64_t lo, hi; } allowed[ST_MAX_REGIONS];
-	unsigned int nallowed;
-	unsigned long violations;
-	char violation[200];
-
-	/* Addresses that answer with an error response (AXI error tests). */
-	struct { uint64_t lo, hi; bool on_read, on_write; } faulty[ST_MAX_FAULT_RANGES];
-	unsigned int nfaulty;
-
-	/* event ring (consumer side) */
-	uint64_t evt_base;
-	unsigned int evt_n, evt_deq, evt_ccs;
+	/* guest memory: window 0 below 4 GiB, window 1 above; DMA containment */
+	struct kf_mem mem;
+	struct kf_evt_ring evt;            /* event ring (consumer side) */
 
 	struct usbdev_port *port[ST_MAX_PORTS];
 	unsigned int num_ctx, num_ports;
@@ -88,7 +63,7 @@ uint64_t st_usb_cycles(struct st *t);
 int st_start(struct st *t, unsigned int evt_entries);
 
 /* Wait (at most max_cycles bus cycles) for the next event; consumes it and moves EVT_DEQ. */
-int st_next_event(struct st *t, struct st_evt *e, uint64_t max_cycles);
+int st_next_event(struct st *t, struct kf_evt *e, uint64_t max_cycles);
 
 /* Port: attach a device on `port` through the test's attachment kind. */
 int st_plug(struct st *t, unsigned int port, struct usbdev *dev);
@@ -97,14 +72,14 @@ void st_unplug(struct st *t, unsigned int port);
 int st_port_enable(struct st *t, unsigned int port);
 
 /* Transfer rings. */
-int st_ring_init(struct st *t, struct st_ring *r, unsigned int n, bool high);
+int st_ring_init(struct st *t, struct kf_ring *r, unsigned int n, bool high);
 /* Append a TRB; the LINK at the end is handled. Returns the TRB's bus address. */
-uint64_t st_ring_put(struct st *t, struct st_ring *r, uint64_t ptr, uint32_t len, uint32_t dw3);
+uint64_t st_ring_put(struct st *t, struct kf_ring *r, uint64_t ptr, uint32_t len, uint32_t dw3);
 
 /* Context: program an endpoint and point it at ring r. ep_type is KITE_CTX_CFG0_TYPE_*. */
 int st_ctx_setup(struct st *t, unsigned int ctx, unsigned int dev_addr, unsigned int ep,
 		 bool dir_in, unsigned int ep_type, bool ls, unsigned int mps, unsigned int port,
-		 unsigned int interval, struct st_ring *r);
+		 unsigned int interval, struct kf_ring *r);
 void st_doorbell(struct st *t, unsigned int ctx);
 unsigned int st_ctx_state(struct st *t, unsigned int ctx);
 /* Issue a command, wait for its COMMAND event; returns its completion code (or -1). */
@@ -115,22 +90,25 @@ int st_command(struct st *t, unsigned int op, unsigned int ctx, uint64_t arg);
  * the buffer at bus address `buf` (len bytes). Waits for the TD's event. Returns the
  * completion code; *actual gets the bytes transferred.
  */
-int st_control(struct st *t, unsigned int ctx, struct st_ring *r, const uint8_t setup[8],
+int st_control(struct st *t, unsigned int ctx, struct kf_ring *r, const uint8_t setup[8],
 	       uint64_t buf, unsigned int len, unsigned int *actual);
 
 /* Enumerate the device on `port`: address `addr`, configuration `config`; ctx 0 is its EP0. */
-int st_enumerate(struct st *t, unsigned int port, struct st_ring *ep0, unsigned int addr,
+int st_enumerate(struct st *t, unsigned int port, struct kf_ring *ep0, unsigned int addr,
 		 unsigned int config, bool ls, unsigned int mps0);
 
 /* Queue a bulk/interrupt TD made of `nseg` segments (addresses and lengths), IOC on the last. */
-uint64_t st_queue_td(struct st *t, struct st_ring *r, const uint64_t *addr, const uint32_t *len,
+uint64_t st_queue_td(struct st *t, struct kf_ring *r, const uint64_t *addr, const uint32_t *len,
 		     unsigned int nseg, uint32_t extra_dw3);
 
 /* Wait for a transfer event of context ctx (other events are an error). */
-int st_wait_xfer(struct st *t, unsigned int ctx, struct st_evt *e, uint64_t max_cycles);
+int st_wait_xfer(struct st *t, unsigned int ctx, struct kf_evt *e, uint64_t max_cycles);
 
-/* Checks: PASS/FAIL lines. */
-extern int st_failures;
+/*
+ * Checks, on kite_test.h: st_fail() fails the test `name` (starting it if it is not the
+ * current one), st_pass() ends it (PASS unless it failed). st_failures counts the failed tests.
+ */
+#define st_failures (kt_failures() + kt_failed())
 void st_pass(const char *name);
 void st_fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Fail `name` if the controller wrote outside the allowed regions; true when clean. */

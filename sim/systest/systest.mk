@@ -11,26 +11,36 @@ SYSTEST_SRC := $(TOP)/sim/systest
 SYSTEST_OUT := $(BUILD)/systest
 SYSTEST_BIN := $(SYSTEST_OUT)/systest
 SYSTEST_BENCH_BIN := $(SYSTEST_OUT)/systest-bench
-SYSTEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(KITE_MODEL_CFLAGS) $(USBDEV_CFLAGS) -I$(SYSTEST_SRC)
+SYSTEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(KITE_MODEL_CFLAGS) $(USBDEV_CFLAGS) -I$(SYSTEST_SRC) \
+	-I$(TOP)/sim/testlib
+# the shared test harness and fixtures (sim/testlib)
+SYSTEST_TESTLIB := $(SYSTEST_OUT)/kite_test.o $(SYSTEST_OUT)/kite_fixture.o
 SYSTEST_LIBS := $(USBDEV_LIBS) $(KITE_MODEL_LIBS)
 
 .PHONY: systest systest-bench
 
-$(SYSTEST_OUT)/%.o: $(SYSTEST_SRC)/%.c $(SYSTEST_SRC)/systest.h $(TOP)/driver/kite_regs.h
+$(SYSTEST_OUT)/%.o: $(SYSTEST_SRC)/%.c $(SYSTEST_SRC)/systest.h $(TOP)/driver/kite_regs.h \
+		$(TOP)/sim/testlib/kite_fixture.h $(TOP)/sim/testlib/kite_test.h
 	@mkdir -p $(@D)
 	$(CC) $(SYSTEST_CFLAGS) -c $< -o $@
 
-$(SYSTEST_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(KITE_MODEL_LIB) $(USBDEV_LIB)
-	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_LIBS)
+$(SYSTEST_OUT)/%.o: $(TOP)/sim/testlib/%.c $(TOP)/sim/testlib/kite_fixture.h $(TOP)/sim/testlib/kite_test.h \
+		$(TOP)/driver/kite_regs.h
+	@mkdir -p $(@D)
+	$(CC) $(SYSTEST_CFLAGS) -c $< -o $@
+
+$(SYSTEST_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_TESTLIB) $(KITE_MODEL_LIB) $(USBDEV_LIB)
+	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_TESTLIB) $(SYSTEST_LIBS)
 
 # the same tests against the minimal configuration (rtl/configs.mk)
 SYSTEST_MINIMAL_BIN := $(SYSTEST_OUT)/systest-minimal
-$(SYSTEST_MINIMAL_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(KITE_MODEL_MINIMAL_LIB) $(USBDEV_LIB)
-	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(USBDEV_LIBS) \
+$(SYSTEST_MINIMAL_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_TESTLIB) $(KITE_MODEL_MINIMAL_LIB) $(USBDEV_LIB)
+	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_TESTLIB) $(USBDEV_LIBS) \
 		$(KITE_MODEL_MINIMAL_LIB) $(filter-out $(KITE_MODEL_LIB),$(KITE_MODEL_LIBS))
 
-$(SYSTEST_BENCH_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_bench.o $(KITE_MODEL_LIB) $(USBDEV_LIB)
-	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_bench.o $(SYSTEST_LIBS)
+$(SYSTEST_BENCH_BIN): $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_bench.o $(SYSTEST_TESTLIB) $(KITE_MODEL_LIB) \
+		$(USBDEV_LIB)
+	$(CXX) -o $@ $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_bench.o $(SYSTEST_TESTLIB) $(SYSTEST_LIBS)
 
 # Succeeds whenever the tests ran; the runner counts the PASS/FAIL lines.
 systest:

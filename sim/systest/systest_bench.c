@@ -28,12 +28,12 @@ static double wall(void)
 }
 
 /* Move `total` bytes through one bulk context, keeping RING_TDS TDs queued. */
-static int run(struct st *t, unsigned int ctx, struct st_ring *r, uint64_t buf, uint64_t total,
+static int run(struct st *t, unsigned int ctx, struct kf_ring *r, uint64_t buf, uint64_t total,
 	       const char *what, const char *attach)
 {
 	uint64_t queued = 0, done = 0, u0, u1;
 	uint32_t len = TD_BYTES;
-	struct st_evt ev;
+	struct kf_evt ev;
 	double w0, w1;
 
 	u0 = st_usb_cycles(t);
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 	enum kite_attach attach = KITE_ATTACH_UTMI;
 	uint64_t total = 64 * 1024;
 	struct usbdev_gzero_opts o = { .pattern = 0 };
-	struct st_ring ep0, in, out;
+	struct kf_ring ep0, in, out;
 	struct usbdev *dev;
 	struct st t;
 
@@ -97,8 +97,8 @@ int main(int argc, char **argv)
 
 	if (run(&t, 1, &in, ib, total, "bulk_in", an) || run(&t, 2, &out, ob, total, "bulk_out", an))
 		return 1;
-	if (t.violations) {
-		fprintf(stderr, "systest-bench: DMA containment: %s\n", t.violation);
+	if (t.mem.violations) {
+		fprintf(stderr, "systest-bench: DMA containment: %s\n", t.mem.violation);
 		return 1;
 	}
 	st_fini(&t);

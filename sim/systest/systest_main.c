@@ -3,12 +3,15 @@
  * The controller's system tests: the Verilated controller, a memory model with DMA
  * containment, and the USB device models, driven through the registers by systest.c.
  *
- *   systest [--config NAME] [--line] [--latency N] [--usb-per-bus N] [TEST...]   (no TEST: all)
+ *   systest [-t PATTERN] [-l] [--config NAME] [--line] [--latency N] [--usb-per-bus N] [TEST...]
+ *
+ * -t PATTERN (or KT_FILTER) selects tests by their full names (kite_test.h); TEST names (as in
+ * the table below) select them too; neither: all.
  *
  * --usb-per-bus N runs the bus clock at usb_clk / N (48 MHz / N) instead of 96 MHz.
  * --config NAME adds the model's configuration (rtl/configs.mk) to the test names.
  *
- * Each test prints PASS/FAIL lines; the exit status is 1 if any failed.
+ * Each test prints PASS/FAIL lines (kite_test.h); the exit status is 1 if any failed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +43,7 @@ static const char *tname(const char *base)
 /* One environment per test: a fresh controller, memory and device. */
 struct env {
 	struct st t;
-	struct st_ring ep0, in, out, intr, iso_in, iso_out;
+	struct kf_ring ep0, in, out, intr, iso_in, iso_out;
 	struct usbdev *dev;
 };
 
@@ -107,8 +110,8 @@ static void fill_random(uint8_t *p, size_t n, uint32_t seed)
 }
 
 /* Queue a TD on ring r of context ctx, ring the doorbell, wait for its event. */
-static int xfer(struct env *e, unsigned int ctx, struct st_ring *r, const uint64_t *a, const uint32_t *l,
-		unsigned int n, uint32_t extra, struct st_evt *ev)
+static int xfer(struct env *e, unsigned int ctx, struct kf_ring *r, const uint64_t *a, const uint32_t *l,
+		unsigned int n, uint32_t extra, struct kf_evt *ev)
 {
 	st_queue_td(&e->t, r, a, l, n, extra);
 	st_doorbell(&e->t, ctx);
@@ -142,7 +145,7 @@ static void t_bulk_sg(void)
 	unsigned int nout = sizeof(out_len) / sizeof(out_len[0]), nin = sizeof(in_len) / sizeof(in_len[0]);
 	uint64_t oa[16], ia[16];
 	uint32_t total = 0, total_in = 0;
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -194,7 +197,7 @@ static void t_bulk_sg(void)
 static void t_zlp_short(void)
 {
 	const char *name = tname("zlp-and-short-packets");
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -264,7 +267,7 @@ static void t_interrupt_interval(void)
 	struct usbdev_gzero_opts o = { .intr = true, .pattern = 1 };
 	const unsigned int interval = 8;
 	unsigned int frames[6];
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -318,7 +321,7 @@ static void t_isoch(void)
 	uint8_t set_alt[8] = { 0x01, 11, 1, 0, 0, 0, 0, 0 };
 	struct usbdev_gzero_stats gs;
 	unsigned int got;
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -394,7 +397,7 @@ static void t_isoch(void)
 }
 
 /* Bring a halted context back: RESET_EP, SET_DEQ past the failed TD, clear the device's halt. */
-static int recover(struct env *e, unsigned int ctx, struct st_ring *r, unsigned int ep_addr, bool stall)
+static int recover(struct env *e, unsigned int ctx, struct kf_ring *r, unsigned int ep_addr, bool stall)
 {
 	uint64_t deq = r->base + (uint64_t)r->enq * KITE_TRB_BYTES;
 	unsigned int got;
@@ -429,18 +432,20 @@ struct fault_case {
  * Each fault control on the bulk IN endpoint gives its documented completion code, while the
  * bulk OUT endpoint of the same device keeps working in the same frames.
  */
+static const struct fault_case fault_cases[] = {
+	{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "toggle", USBDEV_FAULT_TOGGLE, 1, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
+	{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "crc", USBDEV_FAULT_CRC, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "stuff", USBDEV_FAULT_STUFF, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+	{ "babble", USBDEV_FAULT_BABBLE, 1, KITE_EVT_CODE_BABBLE, true, false },
+	{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
+};
+
 static void t_faults(void)
 {
-	static const struct fault_case cases[] = {
-		{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "toggle", USBDEV_FAULT_TOGGLE, 1, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
-		{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "crc", USBDEV_FAULT_CRC, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "stuff", USBDEV_FAULT_STUFF, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-		{ "babble", USBDEV_FAULT_BABBLE, 1, KITE_EVT_CODE_BABBLE, true, false },
-		{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
-	};
+	const struct fault_case *cases = fault_cases;
 	struct usbdev_gzero_opts o = { .pattern = 1 };
 	struct env e;
 	char nm[128];
@@ -453,10 +458,10 @@ static void t_faults(void)
 
 	for (unsigned int i = 0; i < 512; i++)
 		((uint8_t *)st_ptr(&e.t, ob))[i] = usbdev_gzero_pattern_byte(1, i % 64, 64);
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < KT_ARRAY_SIZE(fault_cases); c++) {
 		const struct fault_case *fc = &cases[c];
 		char cname[160];
-		struct st_evt ev;
+		struct kf_evt ev;
 		bool ok = true, in_seen = false, out_seen = false;
 
 		snprintf(cname, sizeof(cname), "systest-fault-%s%s", fc->name, suffix);
@@ -525,7 +530,7 @@ static void t_faults(void)
 	/* Disconnect in the middle of a transfer: NOT_CONNECTED and a port change. */
 	if (!st_failures) {
 		const char *cname = tname("fault-disconnect");
-		struct st_evt ev;
+		struct kf_evt ev;
 		bool port_event = false, ok = true;
 		uint32_t big = 4096;
 		uint64_t bb = st_alloc(&e.t, 4096, 1, false, true);
@@ -569,7 +574,7 @@ static void t_faults(void)
 static void t_bus_errors(void)
 {
 	const char *name = tname("bus-errors");
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -612,7 +617,7 @@ static void t_bus_errors(void)
 	st_fault_clear(&e.t);
 	/* TRB fetch: a fresh ring in a range that answers reads with an error. */
 	if (ok) {
-		struct st_ring r;
+		struct kf_ring r;
 
 		st_ring_init(&e.t, &r, 16, false);
 		st_ring_put(&e.t, &r, good, 256, (KITE_TRB_TYPE_NORMAL << KITE_TRB_DW3_TYPE_SHIFT) |
@@ -642,7 +647,7 @@ static void t_bus_errors(void)
 static bool in_done(struct env *e, const char *name, const char *what, unsigned int i,
 		    unsigned int ctx, uint64_t max_cycles)
 {
-	struct st_evt ev = { 0 };
+	struct kf_evt ev = { 0 };
 
 	if (!st_wait_xfer(&e->t, ctx, &ev, max_cycles) && ev.code == KITE_EVT_CODE_SUCCESS &&
 	    !ev.residual)
@@ -742,14 +747,16 @@ static void t_in_slow_bus(void)
  * failed TD may reach the device later. Gadget zero loops the OUT packets back (configuration
  * 2); every TD carries different data, and reading it back shows any packet lost, repeated or
  * out of order. */
+static const struct fault_case out_fault_cases[] = {
+	{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
+	{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
+	{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
+};
+
 static void t_out_faults(void)
 {
-	static const struct fault_case cases[] = {
-		{ "nak", USBDEV_FAULT_NAK, 20, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "silent-twice", USBDEV_FAULT_SILENT, 2, KITE_EVT_CODE_SUCCESS, false, false },
-		{ "stall", USBDEV_FAULT_STALL, 1, KITE_EVT_CODE_STALL, true, false },
-		{ "silent", USBDEV_FAULT_SILENT, 3, KITE_EVT_CODE_TRANSACTION_ERROR, true, false },
-	};
+	const struct fault_case *cases = out_fault_cases;
 	struct usbdev_gzero_opts o = { .loop_qlen = 64 };
 	struct env e;
 	char nm[128];
@@ -763,11 +770,11 @@ static void t_out_faults(void)
 
 	for (unsigned int k = 0; k < 3; k++)
 		ob[k] = st_alloc(&e.t, 512, 1, false, false);
-	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (size_t c = 0; c < KT_ARRAY_SIZE(out_fault_cases); c++) {
 		const struct fault_case *fc = &cases[c];
 		uint64_t last = fc->halts ? ob[2] : ob[1];   /* the second TD that reaches the device */
 		char cname[160];
-		struct st_evt ev;
+		struct kf_evt ev;
 		bool ok = true;
 
 		snprintf(cname, sizeof(cname), "systest-out-fault-%s%s", fc->name, suffix);
@@ -819,8 +826,8 @@ static void t_out_gather_error(void)
 	const char *name = tname("out-gather-error");
 	struct usbdev_gzero_opts o = { .pattern = 1 };
 	struct usbdev_gzero_stats gs0, gs1;
-	struct st_ring r;
-	struct st_evt ev;
+	struct kf_ring r;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -875,7 +882,7 @@ static void t_evt_rearm(void)
 	const char *name = tname("event-rearm");
 	uint32_t len = 64;
 	uint64_t a;
-	struct st_evt ev;
+	struct kf_evt ev;
 	struct env e;
 	bool ok = true;
 
@@ -886,9 +893,9 @@ static void t_evt_rearm(void)
 	st_doorbell(&e.t, CTX_BULK_OUT);
 	/* Wait for the event in memory without consuming it. */
 	for (unsigned int n = 0; n < 2000; n++) {
-		const uint32_t *dw = st_ptr(&e.t, e.t.evt_base + (uint64_t)e.t.evt_deq * KITE_EVT_BYTES);
+		const uint32_t *dw = st_ptr(&e.t, e.t.evt.base + (uint64_t)e.t.evt.deq * KITE_EVT_BYTES);
 
-		if ((dw[3] & KITE_EVT_DW3_C_MASK) == e.t.evt_ccs)
+		if ((dw[3] & KITE_EVT_DW3_C_MASK) == e.t.evt.ccs)
 			break;
 		st_tick(&e.t, 256);
 	}
@@ -902,7 +909,7 @@ static void t_evt_rearm(void)
 	}
 	/* The handler ends by writing EVT_DEQ where it stopped: before the unread event. */
 	st_wr(&e.t, KITE_REG_EVT_DEQ_LO,
-	      (uint32_t)(e.t.evt_base + (uint64_t)e.t.evt_deq * KITE_EVT_BYTES));
+	      (uint32_t)(e.t.evt.base + (uint64_t)e.t.evt.deq * KITE_EVT_BYTES));
 	st_tick(&e.t, 64);
 	if (ok && !(st_rd(&e.t, KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK)) {
 		st_fail(name, "EVT_DEQ written with an unread event did not set INT_STATUS.EVENT");
@@ -922,24 +929,51 @@ static void t_evt_rearm(void)
 }
 
 struct test {
-	const char *name;
+	const char *name;       /* TEST on the command line */
 	void (*fn)(void);
 	bool line;              /* also run with --line */
+	/* the names of its PASS/FAIL lines, without "systest-" and the suffix */
+	const char *results[2];
+	const struct fault_case *cases;   /* and one line per fault case: PREFIX-CASE */
+	size_t ncases;
+	const char *case_prefix;
 };
 
 static const struct test tests[] = {
-	{ "enumerate", t_enumerate, true },
-	{ "bulk-sg", t_bulk_sg, true },
-	{ "zlp-short", t_zlp_short, false },
-	{ "interrupt", t_interrupt_interval, false },
-	{ "isoch", t_isoch, false },
-	{ "faults", t_faults, true },
-	{ "bus-errors", t_bus_errors, false },
-	{ "out-gather-error", t_out_gather_error, true },
-	{ "out-faults", t_out_faults, true },
-	{ "event-rearm", t_evt_rearm, false },
-	{ "in-slow-bus", t_in_slow_bus, false },
+	{ "enumerate", t_enumerate, true, { "enumerate" }, NULL, 0, NULL },
+	{ "bulk-sg", t_bulk_sg, true, { "bulk-scatter-gather" }, NULL, 0, NULL },
+	{ "zlp-short", t_zlp_short, false, { "zlp-and-short-packets" }, NULL, 0, NULL },
+	{ "interrupt", t_interrupt_interval, false, { "interrupt-interval" }, NULL, 0, NULL },
+	{ "isoch", t_isoch, false, { "isochronous" }, NULL, 0, NULL },
+	{ "faults", t_faults, true, { "faults", "fault-disconnect" }, fault_cases,
+	  KT_ARRAY_SIZE(fault_cases), "fault" },
+	{ "bus-errors", t_bus_errors, false, { "bus-errors" }, NULL, 0, NULL },
+	{ "out-gather-error", t_out_gather_error, true, { "out-gather-error" }, NULL, 0, NULL },
+	{ "out-faults", t_out_faults, true, { "out-faults" }, out_fault_cases,
+	  KT_ARRAY_SIZE(out_fault_cases), "out-fault" },
+	{ "event-rearm", t_evt_rearm, false, { "event-rearm" }, NULL, 0, NULL },
+	{ "in-slow-bus", t_in_slow_bus, false, { "in-slow-bus" }, NULL, 0, NULL },
 };
+
+/*
+ * Whether the name filter selects any line of test t; if so, every line of it is printed (a
+ * test's checks build on each other: kt_group_begin).
+ */
+static bool selected(const struct test *t)
+{
+	char names[16][128];
+	const char *p[16];
+	size_t n = 0;
+
+	for (size_t i = 0; i < KT_ARRAY_SIZE(t->results) && t->results[i]; i++)
+		snprintf(names[n++], sizeof(names[0]), "systest-%s%s", t->results[i], suffix);
+	for (size_t i = 0; i < t->ncases && n < KT_ARRAY_SIZE(names); i++)
+		snprintf(names[n++], sizeof(names[0]), "systest-%s-%s%s", t->case_prefix,
+			 t->cases[i].name, suffix);
+	for (size_t i = 0; i < n; i++)
+		p[i] = names[i];
+	return kt_group_begin(p, n);
+}
 
 int main(int argc, char **argv)
 {
@@ -947,6 +981,7 @@ int main(int argc, char **argv)
 	static char sfx[64];
 	const char *config = NULL;   /* names the model's configuration in the test names */
 
+	kt_init(&argc, argv);
 	while (first < argc && argv[first][0] == '-') {
 		if (!strcmp(argv[first], "--line")) {
 			attach = KITE_ATTACH_LINE;
@@ -962,8 +997,8 @@ int main(int argc, char **argv)
 			first += 2;
 		} else {
 			fprintf(stderr,
-				"usage: %s [--config NAME] [--line] [--latency N] [--usb-per-bus N] [TEST...]\n",
-				argv[0]);
+				"usage: %s [-t PATTERN] [-l] [--config NAME] [--line] [--latency N] "
+				"[--usb-per-bus N] [TEST...]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -974,15 +1009,23 @@ int main(int argc, char **argv)
 	if (st_usb_per_bus > 1)
 		snprintf(sfx + strlen(sfx), sizeof(sfx) - strlen(sfx), "-bus1of%u", st_usb_per_bus);
 	suffix = sfx;
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+	/*
+	 * A test runs when the name filter (-t PATTERN, KT_FILTER) selects one of its lines
+	 * (systest-NAME-SUFFIX) and, if TEST names are given, it is one of them; without them,
+	 * --line runs only the tests marked for the line attachment. Every line of a selected
+	 * test is printed.
+	 */
+	for (size_t i = 0; i < KT_ARRAY_SIZE(tests); i++) {
 		bool want = first == argc;
 
 		for (int a = first; a < argc; a++)
 			want |= !strcmp(argv[a], tests[i].name);
 		if (first == argc && attach == KITE_ATTACH_LINE && !tests[i].line)
 			want = false;
-		if (want)
+		if (want && selected(&tests[i])) {
 			tests[i].fn();
+			kt_group_end();
+		}
 	}
-	return st_failures ? 1 : 0;
+	return kt_finish();
 }

@@ -12,6 +12,7 @@
 
 static char kt_filter[512];
 static bool kt_list;
+static bool kt_all;
 static unsigned int kt_npass, kt_nfail;
 static struct {
 	bool active;
@@ -83,13 +84,43 @@ static bool kt_selected(const char *name)
 
 bool kt_want(const char *name)
 {
-	if (!kt_selected(name))
+	if (!kt_all && !kt_selected(name))
 		return false;
 	if (kt_list) {
 		printf("%s\n", name);
 		return false;
 	}
 	return true;
+}
+
+bool kt_group_begin(const char *const *names, size_t n)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		any |= kt_selected(names[i]);
+	if (!any)
+		return false;
+	if (kt_list) {
+		for (size_t i = 0; i < n; i++)
+			printf("%s\n", names[i]);
+		return false;
+	}
+	kt_all = true;
+	return true;
+}
+
+void kt_group_end(void)
+{
+	kt_all = false;
+}
+
+uint32_t kt_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
 }
 
 bool kt_begin(const char *fmt, ...)
@@ -243,6 +274,19 @@ void kt_run_seq(const struct kt_case *cases, size_t n, void *arg)
 		cases[i].fn(arg);
 		kt_end();
 	}
+}
+
+void kt_run_group(const struct kt_case *cases, size_t n, void *arg)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		any |= kt_selected(cases[i].name);
+	if (!any)
+		return;
+	kt_all = true;
+	kt_run(cases, n, arg);	/* in list mode, this lists them */
+	kt_all = false;
 }
 
 unsigned int kt_passed(void)

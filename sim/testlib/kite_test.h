@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +48,17 @@ void kt_init(int *argc, char **argv);
 void kt_set_filter(const char *pattern);
 /* Whether a test of this name is selected (false in list mode, where the name is printed). */
 bool kt_want(const char *name);
+/*
+ * Tests that build on each other (each needs the state the one before left): when the filter
+ * selects any of the n names, kt_group_begin() returns true and every test until
+ * kt_group_end() is selected, so that the group runs whole. In list mode it lists the names and
+ * returns false.
+ */
+bool kt_group_begin(const char *const *names, size_t n);
+void kt_group_end(void);
+
+/* xorshift32: reproducible pseudo-random numbers for tests (state must not be 0) */
+uint32_t kt_rand(uint32_t *state);
 
 /* Start a test named by a printf format; false (nothing to do) when the filter skips it. */
 bool kt_begin(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -63,6 +75,9 @@ void kt_result(const char *name, bool ok, const char *fmt, ...) __attribute__((f
 
 /* Run every selected case of a table with arg. */
 void kt_run(const struct kt_case *cases, size_t n, void *arg);
+/* Run a table whose cases build on each other: all of them when the filter selects any
+ * (kt_group_begin). */
+void kt_run_group(const struct kt_case *cases, size_t n, void *arg);
 
 /*
  * Tests that build on each other's state (one device driven through a sequence of tests):

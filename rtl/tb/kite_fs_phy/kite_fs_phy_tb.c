@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tb.h"
+#include "kite_test.h"
 #include "phy_pins.h"
 #include "usb_line.h"
 
-static struct phy_sim *sim;
+static struct vl_sim *sim;
 static struct phy_pins P;
 static uint64_t cyc;
 
@@ -38,7 +38,7 @@ static void cycle(void)
 
 	P.utmi_txvalid = ltx_buf && ltx_i < ltx_n;
 	P.utmi_data_out = P.utmi_txvalid ? ltx_buf[ltx_i] : 0;
-	phy_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	/* resolve the line */
 	if (force_line >= 0) {
 		dp = force_line & 1;
@@ -52,7 +52,7 @@ static void cycle(void)
 	}
 	P.usb_dp_i = (uint32_t)dp;
 	P.usb_dm_i = (uint32_t)dm;
-	phy_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	ul_rx_step(&drx, dp, dm, cyc);
 	if (P.utmi_txvalid && P.utmi_txready) {
 		ready_cyc[ltx_i] = cyc;
@@ -65,7 +65,7 @@ static void cycle(void)
 		if (P.utmi_rxactive)
 			rx_err_while_active++;
 	}
-	phy_sim_posedge(sim);
+	vl_sim_posedge(sim);
 	cyc++;
 }
 
@@ -97,7 +97,8 @@ static void check_tx(const char *name, int ls, const uint8_t *b, int n)
 	int per = ls ? 32 : 4, got = 0;
 	uint64_t t0;
 
-	tb_begin();
+	if (!kt_begin("%s", name))
+		return;
 	reset(ls);
 	ltx_buf = b;
 	ltx_n = n;
@@ -110,28 +111,28 @@ static void check_tx(const char *name, int ls, const uint8_t *b, int n)
 			break;
 		}
 	}
-	TB_CHECK(got, "no packet decoded on the line");
+	KT_CHECK(got, "no packet decoded on the line");
 	if (got) {
-		TB_CHECK(drx.pkt_n == n, "decoded %d bytes, sent %d", drx.pkt_n, n);
-		TB_CHECK(!memcmp(drx.pkt, b, (size_t)(drx.pkt_n < n ? drx.pkt_n : n)),
+		KT_CHECK(drx.pkt_n == n, "decoded %d bytes, sent %d", drx.pkt_n, n);
+		KT_CHECK(!memcmp(drx.pkt, b, (size_t)(drx.pkt_n < n ? drx.pkt_n : n)),
 			 "decoded bytes differ");
-		TB_CHECK(!drx.pkt_stuff_err, "stuffing violated on the line");
-		TB_CHECK(!drx.pkt_partial, "partial byte before EOP");
-		TB_CHECK(drx.pkt_end - drx.pkt_eop_start == (uint64_t)(2 * per),
+		KT_CHECK(!drx.pkt_stuff_err, "stuffing violated on the line");
+		KT_CHECK(!drx.pkt_partial, "partial byte before EOP");
+		KT_CHECK(drx.pkt_end - drx.pkt_eop_start == (uint64_t)(2 * per),
 			 "EOP SE0 lasted %llu clocks, want %d",
 			 (unsigned long long)(drx.pkt_end - drx.pkt_eop_start), 2 * per);
 		for (int i = 1; i < n; i++) {
 			uint64_t d = ready_cyc[i] - ready_cyc[i - 1];
 			/* 8 bits, plus up to 2 stuff bits */
-			TB_CHECK(d >= (uint64_t)(8 * per) && d <= (uint64_t)(10 * per),
+			KT_CHECK(d >= (uint64_t)(8 * per) && d <= (uint64_t)(10 * per),
 				 "txready spacing %llu clocks between bytes %d and %d",
 				 (unsigned long long)d, i - 1, i);
 		}
 		/* J for one bit, then released */
 		run(per + 2);
-		TB_CHECK(!P.usb_oe, "line still driven after EOP");
+		KT_CHECK(!P.usb_oe, "line still driven after EOP");
 	}
-	tb_end(name);
+	kt_end();
 }
 
 /* line -> host: a device packet, decoded by the PHY */
@@ -141,7 +142,8 @@ static void check_rx(const char *name, int ls, const uint8_t *b, int n, int ppm_
 	uint64_t t0, end_j = 0;
 	int saw_active = 0, fell = 0, prev_active = 0;
 
-	tb_begin();
+	if (!kt_begin("%s", name))
+		return;
 	reset(ls);
 	rx_n = 0;
 	rx_err_count = rx_err_while_active = 0;
@@ -164,19 +166,19 @@ static void check_rx(const char *name, int ls, const uint8_t *b, int n, int ppm_
 		if (fell)
 			break;
 	}
-	TB_CHECK(saw_active && fell, "rxactive did not rise and fall");
-	TB_CHECK(rx_n == n, "received %d bytes, sent %d", rx_n, n);
-	TB_CHECK(!memcmp(rx_bytes, b, (size_t)(rx_n < n ? rx_n : n)), "received bytes differ");
-	TB_CHECK(rx_err_count == 0, "rxerror asserted %d times", rx_err_count);
+	KT_CHECK(saw_active && fell, "rxactive did not rise and fall");
+	KT_CHECK(rx_n == n, "received %d bytes, sent %d", rx_n, n);
+	KT_CHECK(!memcmp(rx_bytes, b, (size_t)(rx_n < n ? rx_n : n)), "received bytes differ");
+	KT_CHECK(rx_err_count == 0, "rxerror asserted %d times", rx_err_count);
 	/* EOP: rxactive falls after the SE0 ended (the J started), within 1.5 bit times of it */
 	if (fell) {
 		uint64_t j_start = end_j ? end_j - (uint64_t)per : 0;
-		TB_CHECK(!end_j || (rx_active_fall > j_start - (uint64_t)per &&
+		KT_CHECK(!end_j || (rx_active_fall > j_start - (uint64_t)per &&
 				    rx_active_fall <= j_start + (uint64_t)(per * 3 / 2) + 3),
 			 "rxactive fell at %llu, EOP J started at %llu",
 			 (unsigned long long)rx_active_fall, (unsigned long long)j_start);
 	}
-	tb_end(name);
+	kt_end();
 }
 
 static void check_rx_error(const char *name, int ls, int nostuff_bit, int extra_bits)
@@ -185,7 +187,8 @@ static void check_rx_error(const char *name, int ls, int nostuff_bit, int extra_
 	int per = ls ? 32 : 4, prev_active = 0, fell = 0;
 	uint64_t t0;
 
-	tb_begin();
+	if (!kt_begin("%s", name))
+		return;
 	reset(ls);
 	rx_n = 0;
 	rx_err_count = rx_err_while_active = 0;
@@ -199,37 +202,38 @@ static void check_rx_error(const char *name, int ls, int nostuff_bit, int extra_
 		if (fell)
 			break;
 	}
-	TB_CHECK(rx_err_count >= 1, "no rxerror");
-	TB_CHECK(rx_err_while_active >= 1 || extra_bits, "rxerror not while rxactive");
-	TB_CHECK(fell, "rxactive never fell after the error");
+	KT_CHECK(rx_err_count >= 1, "no rxerror");
+	KT_CHECK(rx_err_while_active >= 1 || extra_bits, "rxerror not while rxactive");
+	KT_CHECK(fell, "rxactive never fell after the error");
 	run(4 * per);
-	TB_CHECK(!P.utmi_rxactive, "rxactive high after the line went idle");
-	tb_end(name);
+	KT_CHECK(!P.utmi_rxactive, "rxactive high after the line went idle");
+	kt_end();
 }
 
 static void check_linestate(void)
 {
 	static const char *nm[4] = { "SE0", "D+", "D-", "SE1" };
 
-	tb_begin();
+	if (!kt_begin("phy_linestate"))
+		return;
 	for (int ls = 0; ls < 2; ls++) {
 		reset(ls);
 		for (int v = 0; v < 4; v++) {
 			force_line = v;
 			run(3);
 			/* 2-flop synchroniser: visible in the third cycle */
-			TB_CHECK(P.utmi_linestate == (uint32_t)v, "%s: linestate %u for %s after 3 clocks",
+			KT_CHECK(P.utmi_linestate == (uint32_t)v, "%s: linestate %u for %s after 3 clocks",
 				 ls ? "LS" : "FS", P.utmi_linestate, nm[v]);
 			run(10);
-			TB_CHECK(P.utmi_linestate == (uint32_t)v, "%s: linestate %u for %s",
+			KT_CHECK(P.utmi_linestate == (uint32_t)v, "%s: linestate %u for %s",
 				 ls ? "LS" : "FS", P.utmi_linestate, nm[v]);
 		}
 		force_line = -1;
 		run(4);
-		TB_CHECK(P.utmi_linestate == (ls ? 2u : 1u), "idle %s device: linestate %u",
+		KT_CHECK(P.utmi_linestate == (ls ? 2u : 1u), "idle %s device: linestate %u",
 			 ls ? "LS" : "FS", P.utmi_linestate);
 	}
-	tb_end("phy_linestate");
+	kt_end();
 }
 
 static void check_line_ctrl(void)
@@ -240,40 +244,42 @@ static void check_line_ctrl(void)
 		{ { 0, 0, 0 }, { 1, 0, 0 }, { 1, 1, 0 }, { 1, 0, 1 } },
 	};
 
-	tb_begin();
+	if (!kt_begin("phy_line_ctrl"))
+		return;
 	for (int ls = 0; ls < 2; ls++) {
 		reset(ls);
 		for (int c = 1; c < 4; c++) {
 			P.utmi_line_ctrl = (uint32_t)c;
 			run(3);
-			TB_CHECK(P.usb_oe == (uint32_t)want[ls][c][0] && P.usb_dp_o == (uint32_t)want[ls][c][1] &&
+			KT_CHECK(P.usb_oe == (uint32_t)want[ls][c][0] && P.usb_dp_o == (uint32_t)want[ls][c][1] &&
 				 P.usb_dm_o == (uint32_t)want[ls][c][2],
 				 "%s line_ctrl %d: oe %u dp %u dm %u", ls ? "LS" : "FS", c, P.usb_oe,
 				 P.usb_dp_o, P.usb_dm_o);
-			TB_CHECK(!P.utmi_rxactive, "receiver started on a forced line");
+			KT_CHECK(!P.utmi_rxactive, "receiver started on a forced line");
 		}
 		P.utmi_line_ctrl = 0;
 		run(3);
-		TB_CHECK(!P.usb_oe, "%s: line still driven with line_ctrl 0", ls ? "LS" : "FS");
-		TB_CHECK(P.usb_pulldown == 1, "pulldown off");
+		KT_CHECK(!P.usb_oe, "%s: line still driven with line_ctrl 0", ls ? "LS" : "FS");
+		KT_CHECK(P.usb_pulldown == 1, "pulldown off");
 	}
-	tb_end("phy_line_ctrl");
+	kt_end();
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	uint8_t pk[80];
 	uint8_t data[64];
 	uint32_t seed = 0x1234567;
 
-	sim = phy_sim_create();
+	kt_init(&argc, argv);
+	sim = vl_sim_create();
 	if (!sim) {
-		fprintf(stderr, "kite_fs_phy_tb: cannot create the model\n");
-		return 2;
+		kt_result("phy-create", false, "cannot create the model");
+		return kt_finish();
 	}
 	/* mixed data with long runs of ones (maximum stuffing) and zeros */
 	for (int i = 0; i < 64; i++)
-		data[i] = (i % 8 < 3) ? 0xff : (i % 8 == 3) ? 0x00 : (uint8_t)tb_rand(&seed);
+		data[i] = (i % 8 < 3) ? 0xff : (i % 8 == 3) ? 0x00 : (uint8_t)kt_rand(&seed);
 	int n = ul_data(pk, PID_DATA1, data, 64);
 
 	check_tx("phy_tx_fs_nrzi_stuff_eop", 0, pk, n);
@@ -291,6 +297,6 @@ int main(void)
 	check_rx_error("phy_rx_fs_partial_byte_error", 0, -100, 3);
 	check_linestate();
 	check_line_ctrl();
-	phy_sim_destroy(sim);
-	return tb_failures ? 1 : 0;
+	vl_sim_destroy(sim);
+	return kt_finish();
 }

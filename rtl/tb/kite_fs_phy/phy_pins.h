@@ -19,16 +19,6 @@ struct phy_pins {
 	PHY_OUTPUTS(PHY_FIELD)
 };
 
-struct phy_sim;
-#ifdef __cplusplus
-extern "C" {
-#endif
-struct phy_sim *phy_sim_create(void);
-void phy_sim_destroy(struct phy_sim *s);
-void phy_sim_eval(struct phy_sim *s, struct phy_pins *p);
-void phy_sim_posedge(struct phy_sim *s);
-#ifdef __cplusplus
-}
-#endif
+#include "vl_glue.h"	/* the glue: vl_sim_create(), vl_sim_eval(&pins) ... */
 
 #endif

@@ -30,18 +30,6 @@ struct eng_pins {
 	ENG_OUTPUTS(ENG_FIELD)
 };
 
-struct eng_sim;
-#ifdef __cplusplus
-extern "C" {
-#endif
-struct eng_sim *eng_sim_create(void);
-void eng_sim_destroy(struct eng_sim *s);
-/* inputs -> model with usb_clk low, evaluate, outputs -> pins */
-void eng_sim_eval(struct eng_sim *s, struct eng_pins *p);
-/* rising edge of usb_clk */
-void eng_sim_posedge(struct eng_sim *s);
-#ifdef __cplusplus
-}
-#endif
+#include "vl_glue.h"	/* the glue: vl_sim_create(), vl_sim_eval(&pins) ... */
 
 #endif

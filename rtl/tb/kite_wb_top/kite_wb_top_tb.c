@@ -13,7 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tb.h"
+#include "kite_regs.h"
+#include "kite_test.h"
 #include "wb_bfm.h"
 #include "wb_pins.h"
 
@@ -27,7 +28,7 @@
 #define FI_TEST		599u		/* 600 FS bit times per frame: 4800 bus cycles */
 #define BUS_PER_FRAME	((FI_TEST + 1) * 4 * 2)
 
-static struct wb_top_sim *sim;
+static struct vl_sim *sim;
 static struct wb_top_pins P;
 static struct wb_master M;
 static struct wb_mem_slave S;
@@ -35,6 +36,7 @@ static uint8_t *mem, *ref;
 static uint64_t ncycles;
 static unsigned int reg_max_wait;
 static int reg_errs;
+static uint32_t rand_state = 0x2468ace1u;	/* kt_rand() */
 
 /* ---------------------------------------------------------------- CRC-32 reference */
 /* IEEE 802.3 CRC-32 (reflected, polynomial 0xEDB88320, init and final XOR ~0), bitwise */
@@ -64,7 +66,7 @@ static void cycle(void)
 	P.m_wb_ack = S.ack_o;
 	P.m_wb_err = S.err_o;
 	P.clk = 0;
-	wb_top_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	if (S.comb) {
 		/* a combinational slave answers within this cycle: evaluate again */
 		S.cyc_i = (uint8_t)P.m_wb_cyc;
@@ -77,7 +79,7 @@ static void cycle(void)
 			P.m_wb_dat_r = S.dat_o;
 			P.m_wb_ack = S.ack_o;
 			P.m_wb_err = S.err_o;
-			wb_top_sim_eval(sim, &P);
+			vl_sim_eval(sim, &P);
 		}
 	}
 
@@ -95,7 +97,7 @@ static void cycle(void)
 
 	P.clk = 1;
 	P.usb_clk = !P.usb_clk;
-	wb_top_sim_eval(sim, &P);
+	vl_sim_eval(sim, &P);
 	ncycles++;
 }
 
@@ -118,14 +120,14 @@ static int reg_access(int we, uint32_t off, uint32_t val, uint8_t sel, uint32_t 
 	}
 	if (!M.done) {
 		wb_master_init(&M, M.rng, M.gap_pct);	/* drop the access */
-		tb_fail("register %s 0x%03x: no ACK within 1000 cycles", we ? "write" : "read", off);
+		kt_fail("register %s 0x%03x: no ACK within 1000 cycles", we ? "write" : "read", off);
 		return -1;
 	}
 	if (M.waited > reg_max_wait)
 		reg_max_wait = M.waited;
 	if (M.err) {
 		reg_errs++;
-		tb_fail("register %s 0x%03x: ERR", we ? "write" : "read", off);
+		kt_fail("register %s 0x%03x: ERR", we ? "write" : "read", off);
 		return -1;
 	}
 	if (rd)
@@ -222,20 +224,20 @@ static void dma_ok(unsigned int op, uint32_t soff, uint32_t doff, uint32_t len, 
 	} else {
 		exp_crc = crc32_ref(ref + soff, len);
 	}
-	TB_CHECK(!r.timeout, "op %u len %u src+0x%x dst+0x%x: timeout", op, len, soff, doff);
-	TB_CHECK(r.bus_idle, "op %u len %u: DMA port still in a cycle after the end", op, len);
-	TB_CHECK(r.status == KITE_DMATEST_STATUS_DONE_MASK,
+	KT_CHECK(!r.timeout, "op %u len %u src+0x%x dst+0x%x: timeout", op, len, soff, doff);
+	KT_CHECK(r.bus_idle, "op %u len %u: DMA port still in a cycle after the end", op, len);
+	KT_CHECK(r.status == KITE_DMATEST_STATUS_DONE_MASK,
 		 "op %u len %u src+0x%x dst+0x%x: STATUS 0x%08x", op, len, soff, doff, r.status);
-	TB_CHECK(r.crc == exp_crc, "op %u len %u src+0x%x dst+0x%x: CRC 0x%08x expected 0x%08x",
+	KT_CHECK(r.crc == exp_crc, "op %u len %u src+0x%x dst+0x%x: CRC 0x%08x expected 0x%08x",
 		 op, len, soff, doff, r.crc, exp_crc);
-	TB_CHECK(r.done_bytes == len, "op %u len %u: DONE_BYTES %u", op, len, r.done_bytes);
-	TB_CHECK(S.write_bytes - wb0 == (op == KITE_DMATEST_CTRL_OP_READ ? 0 : len),
+	KT_CHECK(r.done_bytes == len, "op %u len %u: DONE_BYTES %u", op, len, r.done_bytes);
+	KT_CHECK(S.write_bytes - wb0 == (op == KITE_DMATEST_CTRL_OP_READ ? 0 : len),
 		 "op %u len %u src+0x%x dst+0x%x: %llu bytes written (byte selects)", op, len, soff,
 		 doff, (unsigned long long)(S.write_bytes - wb0));
 	if (memcmp(ref, mem, MEM_SIZE)) {
 		for (i = 0; i < MEM_SIZE && ref[i] == mem[i]; i++)
 			;
-		tb_fail("op %u len %u src+0x%x dst+0x%x: memory differs at +0x%x (0x%02x, expected "
+		kt_fail("op %u len %u src+0x%x dst+0x%x: memory differs at +0x%x (0x%02x, expected "
 			"0x%02x)", op, len, soff, doff, i, mem[i], ref[i]);
 		memcpy(ref, mem, MEM_SIZE);
 	}
@@ -247,15 +249,15 @@ static void dma_err(unsigned int op, uint32_t soff, uint32_t doff, uint32_t len,
 	uint32_t c = (r.status & KITE_DMATEST_STATUS_ERR_CODE_MASK) >>
 		     KITE_DMATEST_STATUS_ERR_CODE_SHIFT;
 
-	TB_CHECK(!r.timeout, "error op %u len %u: timeout (hang)", op, len);
-	TB_CHECK(r.bus_idle, "error op %u len %u: DMA port still in a cycle", op, len);
-	TB_CHECK((r.status & (KITE_DMATEST_STATUS_DONE_MASK | KITE_DMATEST_STATUS_ERROR_MASK |
+	KT_CHECK(!r.timeout, "error op %u len %u: timeout (hang)", op, len);
+	KT_CHECK(r.bus_idle, "error op %u len %u: DMA port still in a cycle", op, len);
+	KT_CHECK((r.status & (KITE_DMATEST_STATUS_DONE_MASK | KITE_DMATEST_STATUS_ERROR_MASK |
 			      KITE_DMATEST_STATUS_BUSY_MASK)) ==
 		 (KITE_DMATEST_STATUS_DONE_MASK | KITE_DMATEST_STATUS_ERROR_MASK),
 		 "error op %u len %u: STATUS 0x%08x", op, len, r.status);
-	TB_CHECK(c == code, "error op %u len %u [err +0x%x..+0x%x]: ERR_CODE %u expected %u", op,
+	KT_CHECK(c == code, "error op %u len %u [err +0x%x..+0x%x]: ERR_CODE %u expected %u", op,
 		 len, S.err_lo - MEM_BASE, S.err_hi - MEM_BASE, c, code);
-	TB_CHECK(r.done_bytes < len, "error op %u: DONE_BYTES %u of %u", op, r.done_bytes, len);
+	KT_CHECK(r.done_bytes < len, "error op %u: DONE_BYTES %u of %u", op, r.done_bytes, len);
 	memcpy(ref, mem, MEM_SIZE);	/* partial writes before the error are fine */
 }
 
@@ -304,159 +306,151 @@ static void ctx_setup(unsigned int n, uint32_t ring)
 	wr32(KITE_REG_CTX_DEQ_HI(n), 0);
 }
 
-int main(void)
+/* ---- identification and capabilities, full and partial byte selects */
+static void t_wb_id_cap_regs(void *arg)
 {
-	uint32_t v, len, sa, da, i, s = 0x2468ace1u;
-	int k;
+	uint32_t v;
+	static const struct { uint32_t off, val; } idr[] = {
+		{ KITE_REG_ID, KITE_ID_MAGIC_RESET },
+		{ KITE_REG_VERSION, KITE_VERSION_MAJOR << KITE_VERSION_MAJOR_SHIFT |
+		  KITE_VERSION_MINOR << KITE_VERSION_MINOR_SHIFT | KITE_VERSION_PATCH },
+		/* 32-bit addresses, 4-byte data, 1 port, self-test, 16-beat bursts */
+		{ KITE_REG_CAP, 32u | 2u << KITE_CAP_DATA_BYTES_LOG2_SHIFT |
+		  1u << KITE_CAP_NUM_PORTS_SHIFT | KITE_CAP_DMA_TEST_MASK |
+		  4u << KITE_CAP_MAX_BURST_LOG2_SHIFT },
+	};
+	static const uint8_t sels[] = { 0xf, 0x1, 0x2, 0x4, 0x8, 0x3, 0xc, 0x6, 0x9 };
+	unsigned int r, j;
+	uint32_t ch;
 
-	mem = calloc(1, MEM_SIZE);
-	ref = calloc(1, MEM_SIZE);
-	sim = wb_top_sim_create();
-	if (!sim || !mem || !ref) {
-		printf("FAIL wb-create: out of memory or model creation failed\n");
-		return 1;
-	}
-	for (i = 0; i < MEM_SIZE; i++)
-		mem[i] = (uint8_t)tb_rand(&s);
-	memcpy(ref, mem, MEM_SIZE);
-	wb_master_init(&M, 0x1357u, 30);
-	wb_mem_slave_init(&S, mem, MEM_BASE, MEM_SIZE, 3, 0x9abcu);
-	reset();
-
-	/* ---- identification and capabilities, full and partial byte selects */
-	tb_begin();
-	{
-		static const struct { uint32_t off, val; } idr[] = {
-			{ KITE_REG_ID, KITE_ID_MAGIC_RESET },
-			{ KITE_REG_VERSION, KITE_VERSION_MAJOR << KITE_VERSION_MAJOR_SHIFT |
-			  KITE_VERSION_MINOR << KITE_VERSION_MINOR_SHIFT | KITE_VERSION_PATCH },
-			/* 32-bit addresses, 4-byte data, 1 port, self-test, 16-beat bursts */
-			{ KITE_REG_CAP, 32u | 2u << KITE_CAP_DATA_BYTES_LOG2_SHIFT |
-			  1u << KITE_CAP_NUM_PORTS_SHIFT | KITE_CAP_DMA_TEST_MASK |
-			  4u << KITE_CAP_MAX_BURST_LOG2_SHIFT },
-		};
-		static const uint8_t sels[] = { 0xf, 0x1, 0x2, 0x4, 0x8, 0x3, 0xc, 0x6, 0x9 };
-		unsigned int r, j;
-		uint32_t ch;
-
-		for (r = 0; r < sizeof(idr) / sizeof(idr[0]); r++)
-			for (j = 0; j < sizeof(sels); j++) {
-				v = 0;
-				reg_access(0, idr[r].off, 0, sels[j], &v);
-				TB_CHECK((v & lanes(sels[j])) == (idr[r].val & lanes(sels[j])),
-					 "reg 0x%03x sel 0x%x: 0x%08x expected 0x%08x", idr[r].off,
-					 sels[j], v, idr[r].val);
-			}
-		/* CAP_HOST: 16 contexts, 1 KiB packet buffer, no on-chip PHY */
-		ch = rd32(KITE_REG_CAP_HOST);
-		TB_CHECK((ch & KITE_CAP_HOST_NUM_CTX_MASK) == 16 &&
-			 (ch & KITE_CAP_HOST_PKT_BUF_LOG2_MASK) >> KITE_CAP_HOST_PKT_BUF_LOG2_SHIFT == 10 &&
-			 !(ch & KITE_CAP_HOST_ONCHIP_PHY_MASK), "CAP_HOST 0x%08x", ch);
-		for (j = 1; j < sizeof(sels); j++) {
+	(void)arg;
+	for (r = 0; r < sizeof(idr) / sizeof(idr[0]); r++)
+		for (j = 0; j < sizeof(sels); j++) {
 			v = 0;
-			reg_access(0, KITE_REG_CAP_HOST, 0, sels[j], &v);
-			TB_CHECK((v & lanes(sels[j])) == (ch & lanes(sels[j])),
-				 "CAP_HOST sel 0x%x: 0x%08x vs 0x%08x", sels[j], v, ch);
+			reg_access(0, idr[r].off, 0, sels[j], &v);
+			KT_CHECK((v & lanes(sels[j])) == (idr[r].val & lanes(sels[j])),
+				 "reg 0x%03x sel 0x%x: 0x%08x expected 0x%08x", idr[r].off,
+				 sels[j], v, idr[r].val);
 		}
-		/* writes to read-only registers change nothing; unmapped offsets read 0 */
-		reg_access(1, KITE_REG_ID, 0, 0xf, NULL);
-		TB_CHECK(rd32(KITE_REG_ID) == KITE_ID_MAGIC_RESET, "ID changed by a write");
-		TB_CHECK(rd32(0x01c) == 0 && rd32(0x7fc) == 0 && rd32(0xffc) == 0,
-			 "unmapped offsets do not read 0");
-		TB_CHECK(reg_max_wait <= 2, "register ACK after %u cycles", reg_max_wait);
+	/* CAP_HOST: 16 contexts, 1 KiB packet buffer, no on-chip PHY */
+	ch = rd32(KITE_REG_CAP_HOST);
+	KT_CHECK((ch & KITE_CAP_HOST_NUM_CTX_MASK) == 16 &&
+		 (ch & KITE_CAP_HOST_PKT_BUF_LOG2_MASK) >> KITE_CAP_HOST_PKT_BUF_LOG2_SHIFT == 10 &&
+		 !(ch & KITE_CAP_HOST_ONCHIP_PHY_MASK), "CAP_HOST 0x%08x", ch);
+	for (j = 1; j < sizeof(sels); j++) {
+		v = 0;
+		reg_access(0, KITE_REG_CAP_HOST, 0, sels[j], &v);
+		KT_CHECK((v & lanes(sels[j])) == (ch & lanes(sels[j])),
+			 "CAP_HOST sel 0x%x: 0x%08x vs 0x%08x", sels[j], v, ch);
 	}
-	tb_end("wb-id-cap-regs");
+	/* writes to read-only registers change nothing; unmapped offsets read 0 */
+	reg_access(1, KITE_REG_ID, 0, 0xf, NULL);
+	KT_CHECK(rd32(KITE_REG_ID) == KITE_ID_MAGIC_RESET, "ID changed by a write");
+	KT_CHECK(rd32(0x01c) == 0 && rd32(0x7fc) == 0 && rd32(0xffc) == 0,
+		 "unmapped offsets do not read 0");
+	KT_CHECK(reg_max_wait <= 2, "register ACK after %u cycles", reg_max_wait);
+}
 
-	/* ---- SCRATCH with every byte-select combination */
-	tb_begin();
-	{
-		uint32_t model = 0x0badf00du, d;
-		unsigned int sel;
+/* ---- SCRATCH with every byte-select combination */
+static void t_wb_scratch_sel(void *arg)
+{
+	uint32_t v;
+	int k;
+	uint32_t model = 0x0badf00du, d;
+	unsigned int sel;
 
-		wr32(KITE_REG_SCRATCH, model);
-		for (k = 0; k < 64; k++) {
-			sel = k < 16 ? (unsigned int)k : tb_rand(&s) & 0xf;
-			d = tb_rand(&s);
-			reg_access(1, KITE_REG_SCRATCH, d, (uint8_t)sel, NULL);
-			model = (model & ~lanes((uint8_t)sel)) | (d & lanes((uint8_t)sel));
-			v = rd32(KITE_REG_SCRATCH);
-			TB_CHECK(v == model, "sel 0x%x data 0x%08x: SCRATCH 0x%08x expected 0x%08x", sel,
-				 d, v, model);
-		}
-		/* back-to-back accesses without idle cycles */
-		wb_master_init(&M, M.rng, 0);
-		for (k = 0; k < 8; k++) {
-			wr32(KITE_REG_SCRATCH, 0x11111111u * (uint32_t)k);
-			v = rd32(KITE_REG_SCRATCH);
-			TB_CHECK(v == 0x11111111u * (uint32_t)k, "back-to-back: 0x%08x", v);
-		}
-		wb_master_init(&M, M.rng, 30);
-	}
-	tb_end("wb-scratch-sel");
-
-	/* ---- a master that aborts (drops CYC and STB after one cycle) gets no ACK afterwards */
-	tb_begin();
-	{
-		unsigned int viol0 = M.violations;
-
-		for (k = 0; k < 4; k++) {
-			M.cyc_o = 1;
-			M.stb_o = 1;
-			M.we_o = (uint8_t)(k & 1);
-			M.adr_o = KITE_REG_SCRATCH >> 2;
-			M.dat_o = 0x5a5a5a5au;
-			M.sel_o = 0xf;
-			cycle();
-			M.cyc_o = 0;
-			M.stb_o = 0;
-			tick(3);
-		}
-		TB_CHECK(M.violations == viol0, "%s", M.first_violation);
-		/* the port works normally afterwards */
-		wr32(KITE_REG_SCRATCH, 0x600dcafeu);
+	(void)arg;
+	wr32(KITE_REG_SCRATCH, model);
+	for (k = 0; k < 64; k++) {
+		sel = k < 16 ? (unsigned int)k : kt_rand(&rand_state) & 0xf;
+		d = kt_rand(&rand_state);
+		reg_access(1, KITE_REG_SCRATCH, d, (uint8_t)sel, NULL);
+		model = (model & ~lanes((uint8_t)sel)) | (d & lanes((uint8_t)sel));
 		v = rd32(KITE_REG_SCRATCH);
-		TB_CHECK(v == 0x600dcafeu, "SCRATCH 0x%08x after the aborts", v);
-		M.violations = viol0;	/* reported here, not again in wb-protocol */
+		KT_CHECK(v == model, "sel 0x%x data 0x%08x: SCRATCH 0x%08x expected 0x%08x", sel,
+			 d, v, model);
 	}
-	tb_end("wb-reg-abort");
-
-	/* ---- INT_FORCE / INT_STATUS / INT_ENABLE / irq */
-	tb_begin();
-	{
-		TB_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "irq or status after reset");
-		wr32(KITE_REG_INT_FORCE, KITE_INT_FORCE_EVENT_MASK);
-		v = rd32(KITE_REG_INT_STATUS);
-		TB_CHECK(v == KITE_INT_STATUS_EVENT_MASK, "INT_STATUS 0x%08x after force", v);
-		TB_CHECK(!P.irq, "irq while disabled");
-		wr32(KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
-		tick(2);
-		TB_CHECK(P.irq, "no irq with status and enable");
-		/* W1C with the byte of the bit not selected: no effect */
-		reg_access(1, KITE_REG_INT_STATUS, 0xffffffffu, 0xe, NULL);
-		tick(2);
-		TB_CHECK(P.irq && rd32(KITE_REG_INT_STATUS) == KITE_INT_STATUS_EVENT_MASK,
-			 "W1C with sel 0xe cleared the status");
-		reg_access(1, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK, 0x1, NULL);
-		tick(2);
-		TB_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "W1C did not clear");
-		/* INT_FORCE with sel 0 forces nothing; a forced bit without enable gives no irq */
-		reg_access(1, KITE_REG_INT_FORCE, 0x3f, 0x0, NULL);
-		TB_CHECK(rd32(KITE_REG_INT_STATUS) == 0, "INT_FORCE with sel 0 had an effect");
-		wr32(KITE_REG_INT_FORCE, KITE_INT_FORCE_DMATEST_DONE_MASK);
-		tick(2);
-		TB_CHECK(!P.irq, "irq for a disabled source");
-		wr32(KITE_REG_INT_ENABLE, 0x3f);
-		tick(2);
-		TB_CHECK(P.irq, "no irq after enabling");
-		wr32(KITE_REG_INT_STATUS, 0xffffffffu);
-		wr32(KITE_REG_INT_ENABLE, 0);
-		tick(2);
-		TB_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "irq/status after the final clear");
+	/* back-to-back accesses without idle cycles */
+	wb_master_init(&M, M.rng, 0);
+	for (k = 0; k < 8; k++) {
+		wr32(KITE_REG_SCRATCH, 0x11111111u * (uint32_t)k);
+		v = rd32(KITE_REG_SCRATCH);
+		KT_CHECK(v == 0x11111111u * (uint32_t)k, "back-to-back: 0x%08x", v);
 	}
-	tb_end("wb-int-irq");
+	wb_master_init(&M, M.rng, 30);
+}
 
-	/* ---- self-test through the Wishbone DMA master, random wait states 0..3 */
-	tb_begin();
+/* ---- a master that aborts (drops CYC and STB after one cycle) gets no ACK afterwards */
+static void t_wb_reg_abort(void *arg)
+{
+	uint32_t v;
+	int k;
+	unsigned int viol0 = M.violations;
+
+	(void)arg;
+	for (k = 0; k < 4; k++) {
+		M.cyc_o = 1;
+		M.stb_o = 1;
+		M.we_o = (uint8_t)(k & 1);
+		M.adr_o = KITE_REG_SCRATCH >> 2;
+		M.dat_o = 0x5a5a5a5au;
+		M.sel_o = 0xf;
+		cycle();
+		M.cyc_o = 0;
+		M.stb_o = 0;
+		tick(3);
+	}
+	KT_CHECK(M.violations == viol0, "%s", M.first_violation);
+	/* the port works normally afterwards */
+	wr32(KITE_REG_SCRATCH, 0x600dcafeu);
+	v = rd32(KITE_REG_SCRATCH);
+	KT_CHECK(v == 0x600dcafeu, "SCRATCH 0x%08x after the aborts", v);
+	M.violations = viol0;	/* reported here, not again in wb-protocol */
+}
+
+/* ---- INT_FORCE / INT_STATUS / INT_ENABLE / irq */
+static void t_wb_int_irq(void *arg)
+{
+	uint32_t v;
+
+	(void)arg;
+	KT_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "irq or status after reset");
+	wr32(KITE_REG_INT_FORCE, KITE_INT_FORCE_EVENT_MASK);
+	v = rd32(KITE_REG_INT_STATUS);
+	KT_CHECK(v == KITE_INT_STATUS_EVENT_MASK, "INT_STATUS 0x%08x after force", v);
+	KT_CHECK(!P.irq, "irq while disabled");
+	wr32(KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
+	tick(2);
+	KT_CHECK(P.irq, "no irq with status and enable");
+	/* W1C with the byte of the bit not selected: no effect */
+	reg_access(1, KITE_REG_INT_STATUS, 0xffffffffu, 0xe, NULL);
+	tick(2);
+	KT_CHECK(P.irq && rd32(KITE_REG_INT_STATUS) == KITE_INT_STATUS_EVENT_MASK,
+		 "W1C with sel 0xe cleared the status");
+	reg_access(1, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK, 0x1, NULL);
+	tick(2);
+	KT_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "W1C did not clear");
+	/* INT_FORCE with sel 0 forces nothing; a forced bit without enable gives no irq */
+	reg_access(1, KITE_REG_INT_FORCE, 0x3f, 0x0, NULL);
+	KT_CHECK(rd32(KITE_REG_INT_STATUS) == 0, "INT_FORCE with sel 0 had an effect");
+	wr32(KITE_REG_INT_FORCE, KITE_INT_FORCE_DMATEST_DONE_MASK);
+	tick(2);
+	KT_CHECK(!P.irq, "irq for a disabled source");
+	wr32(KITE_REG_INT_ENABLE, 0x3f);
+	tick(2);
+	KT_CHECK(P.irq, "no irq after enabling");
+	wr32(KITE_REG_INT_STATUS, 0xffffffffu);
+	wr32(KITE_REG_INT_ENABLE, 0);
+	tick(2);
+	KT_CHECK(!P.irq && rd32(KITE_REG_INT_STATUS) == 0, "irq/status after the final clear");
+}
+
+/* ---- self-test through the Wishbone DMA master, random wait states 0..3 */
+static void t_wb_dma_copy(void *arg)
+{
+	uint32_t len, sa, da;
+
+	(void)arg;
 	for (len = 1; len <= 40; len++)
 		dma_ok(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + (len % 4), DST_AREA + (len * 3 % 4), len,
 		       0, 0);
@@ -467,23 +461,33 @@ int main(void)
 	/* longer than the realignment buffer, crossing 4 KiB on both sides */
 	dma_ok(KITE_DMATEST_CTRL_OP_COPY, 0x1ffd, 0x8ff6, 2001, 0, 0);
 	dma_ok(KITE_DMATEST_CTRL_OP_COPY, 0x3002, 0xa003, 1025, 0, 0);
-	tb_end("wb-dma-copy");
+}
 
-	tb_begin();
+static void t_wb_dma_fill(void *arg)
+{
+	uint32_t len;
+
+	(void)arg;
 	for (len = 1; len <= 24; len++)
 		dma_ok(KITE_DMATEST_CTRL_OP_FILL, 0, DST_AREA + 0x1000 + (len * 7 % 16), len,
 		       (uint8_t)(len * 11), (uint8_t)(len * 3));
 	dma_ok(KITE_DMATEST_CTRL_OP_FILL, 0, 0x9ff9, 1503, 0x5a, 7);
-	tb_end("wb-dma-fill");
+}
 
-	tb_begin();
+static void t_wb_dma_read_crc(void *arg)
+{
+	uint32_t len;
+
+	(void)arg;
 	for (len = 1; len <= 24; len++)
 		dma_ok(KITE_DMATEST_CTRL_OP_READ, SRC_AREA + 0x800 + (len % 4), 0, len, 0, 0);
 	dma_ok(KITE_DMATEST_CTRL_OP_READ, 0x0ffd, 0, 3001, 0, 0);
-	tb_end("wb-dma-read-crc");
+}
 
-	/* no wait states at all (the fastest answer a registered slave gives), and long waits */
-	tb_begin();
+/* no wait states at all (the fastest answer a registered slave gives), and long waits */
+static void t_wb_dma_wait_states(void *arg)
+{
+	(void)arg;
 	S.wait_max = 0;
 	dma_ok(KITE_DMATEST_CTRL_OP_COPY, 0x2003, 0xb001, 999, 0, 0);
 	dma_ok(KITE_DMATEST_CTRL_OP_READ, 0x2001, 0, 555, 0, 0);
@@ -511,217 +515,274 @@ int main(void)
 	S.err_lo = S.err_hi = 0;
 	S.comb = 0;
 	S.wait_max = 3;
-	TB_CHECK(S.comb_answers > 500, "only %llu combinational answers",
+	KT_CHECK(S.comb_answers > 500, "only %llu combinational answers",
 		 (unsigned long long)S.comb_answers);
-	TB_CHECK(S.wait_cycles > 1000, "only %llu wait states were inserted",
+	KT_CHECK(S.wait_cycles > 1000, "only %llu wait states were inserted",
 		 (unsigned long long)S.wait_cycles);
-	tb_end("wb-dma-wait-states");
+}
 
-	/* ---- ERR on the DMA port: the self-test ends with the error status, nothing hangs */
-	tb_begin();
-	{
-		static const uint32_t lens[] = { 1, 100, 1000 };
-		unsigned int li, where;
+/* the slave answers ERR to reads (else writes) of the byte at memory offset off */
+static void err_byte(int reads, uint32_t off)
+{
+	S.err_reads = reads;
+	S.err_writes = !reads;
+	S.err_lo = MEM_BASE + off;
+	S.err_hi = S.err_lo + 1;
+}
 
-		for (li = 0; li < 3; li++)
-			for (where = 0; where < 3; where++) {
-				uint32_t l = lens[li];
-				uint32_t at = where == 0 ? 0 : where == 1 ? l / 2 : l - 1;
+/* ---- ERR on the DMA port: the self-test ends with the error status, nothing hangs */
+static void t_wb_dma_err(void *arg)
+{
+	static const uint32_t lens[] = { 1, 100, 1000 };
+	unsigned int li, where;
 
-				S.err_reads = 1;
-				S.err_writes = 0;
-				S.err_lo = MEM_BASE + SRC_AREA + 5 + at;
-				S.err_hi = S.err_lo + 1;
-				dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
-					KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
-				dma_err(KITE_DMATEST_CTRL_OP_READ, SRC_AREA + 5, 0, l,
-					KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
-				S.err_reads = 0;
-				S.err_writes = 1;
-				S.err_lo = MEM_BASE + DST_AREA + 3 + at;
-				S.err_hi = S.err_lo + 1;
-				dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
-					KITE_DMATEST_STATUS_ERR_CODE_WR_SLVERR);
-				dma_err(KITE_DMATEST_CTRL_OP_FILL, 0, DST_AREA + 3, l,
-					KITE_DMATEST_STATUS_ERR_CODE_WR_SLVERR);
-			}
-		S.err_lo = S.err_hi = 0;
-		S.err_reads = S.err_writes = 0;
-		/* addresses outside the memory: ERR as well */
-		dma_err(KITE_DMATEST_CTRL_OP_READ, MEM_SIZE - 8, 0, 64,
-			KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
-		TB_CHECK(S.errors > 0, "no ERR was ever given");
-		/* and the engine still works afterwards */
-		dma_ok(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 1, DST_AREA + 2, 777, 0, 0);
-	}
-	tb_end("wb-dma-err");
+	(void)arg;
+	for (li = 0; li < 3; li++)
+		for (where = 0; where < 3; where++) {
+			uint32_t l = lens[li];
+			uint32_t at = where == 0 ? 0 : where == 1 ? l / 2 : l - 1;
 
-	/* ---- host engine: event ring, RUN, FRAME, a NOOP TRB's event, a bus error's event */
-	tb_begin();
-	{
-		uint32_t f0, f1, st;
-
-		memset(mem + EVT_AREA, 0, 16 * 16);
-		memset(mem + RING0_AREA, 0, 4 * 16);
-		memset(mem + RING1_AREA, 0, 4 * 16);
-		memcpy(ref + EVT_AREA, mem + EVT_AREA, 0x3000);
-		wr32(KITE_REG_FRAME_INTERVAL, FI_TEST);
-		wr32(KITE_REG_EVT_BASE_LO, MEM_BASE + EVT_AREA);
-		wr32(KITE_REG_EVT_BASE_HI, 0);
-		wr32(KITE_REG_EVT_SIZE, 16);
-		wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA);
-		wr32(KITE_REG_EVT_DEQ_HI, 0);
-		wr32(KITE_REG_IMOD, 0);
-		wr32(KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
-		st = rd32(KITE_REG_USBSTS);
-		TB_CHECK(st & KITE_USBSTS_HALTED_MASK, "USBSTS 0x%08x before RUN", st);
-		wr32(KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
-		tick(BUS_PER_FRAME);
-		st = rd32(KITE_REG_USBSTS);
-		TB_CHECK(!(st & KITE_USBSTS_HALTED_MASK), "USBSTS 0x%08x after RUN", st);
-		f0 = rd32(KITE_REG_FRAME) & KITE_FRAME_NUMBER_MASK;
-		tick(10 * BUS_PER_FRAME);
-		f1 = rd32(KITE_REG_FRAME) & KITE_FRAME_NUMBER_MASK;
-		TB_CHECK(((f1 - f0) & 0x7ff) >= 9 && ((f1 - f0) & 0x7ff) <= 11,
-			 "FRAME %u -> %u in 10 frame times", f0, f1);
-	}
-	tb_end("wb-host-run-frame");
-
-	tb_begin();
-	{
-		uint32_t e2, e3, cs;
-
-		TB_CHECK(!P.irq, "irq before any event");
-		put_trb(RING0_AREA, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
-			KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
-		ctx_setup(0, RING0_AREA);
-		wr32(KITE_REG_CTX_STATE(0), KITE_CTX_STATE_STATE_RUNNING);
-		TB_CHECK(wait_event(0, 20000) == 0, "no event within 20000 cycles");
-		e2 = get32(EVT_AREA + 8);
-		e3 = get32(EVT_AREA + 12);
-		TB_CHECK(get32(EVT_AREA) == MEM_BASE + RING0_AREA && get32(EVT_AREA + 4) == 0,
-			 "event PTR 0x%08x%08x", get32(EVT_AREA + 4), get32(EVT_AREA));
-		TB_CHECK((e2 & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT ==
-			 KITE_EVT_CODE_SUCCESS && (e2 & KITE_EVT_DW2_RESIDUAL_MASK) == 0,
-			 "event dw2 0x%08x", e2);
-		TB_CHECK((e3 & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT ==
-			 KITE_EVT_TYPE_TRANSFER && (e3 & KITE_EVT_DW3_CTX_MASK) == 0,
-			 "event dw3 0x%08x", e3);
-		tick(200);
-		TB_CHECK(P.irq && (rd32(KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK),
-			 "no EVENT interrupt");
-		cs = rd32(KITE_REG_CTX_STATE(0));
-		TB_CHECK((cs & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_RUNNING,
-			 "CTX_STATE 0x%08x", cs);
-		v = rd32(KITE_REG_CTX_DEQ_LO(0));
-		TB_CHECK(v == ((MEM_BASE + RING0_AREA + 16) | 1u), "CTX_DEQ_LO 0x%08x", v);
-		TB_CHECK(!(get32(EVT_AREA + 16 + 12) & 1), "a second event was written");
-		wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA + 16);
-		wr32(KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
-		tick(2);
-		TB_CHECK(!P.irq, "irq after W1C");
-	}
-	tb_end("wb-host-noop-event");
-
-	/* ---- while a long self-test READ keeps the read direction busy, the host engine's event
-	 * write still gets the DMA port (no starvation of writes behind reads) */
-	tb_begin();
-	{
-		uint32_t st = 0;
-		int seen_busy = 0;
-
-		put_trb(RING0_AREA + 16, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
-			KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
-		wr32(KITE_REG_DMATEST_SRC_LO, MEM_BASE);
-		wr32(KITE_REG_DMATEST_SRC_HI, 0);
-		wr32(KITE_REG_DMATEST_LEN, 0x10000);
-		wr32(KITE_REG_DMATEST_CTRL, KITE_DMATEST_CTRL_START_MASK |
-		     KITE_DMATEST_CTRL_OP_READ << KITE_DMATEST_CTRL_OP_SHIFT);
-		tick(500);
-		wr32(KITE_REG_DOORBELL, 0);
-		for (k = 0; k < 5000; k++) {
-			if (get32(EVT_AREA + 16 + 12) & KITE_EVT_DW3_C_MASK)
-				break;
-			tick(16);
+			err_byte(1, SRC_AREA + 5 + at);
+			dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
+				KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
+			dma_err(KITE_DMATEST_CTRL_OP_READ, SRC_AREA + 5, 0, l,
+				KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
+			err_byte(0, DST_AREA + 3 + at);
+			dma_err(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 5, DST_AREA + 3, l,
+				KITE_DMATEST_STATUS_ERR_CODE_WR_SLVERR);
+			dma_err(KITE_DMATEST_CTRL_OP_FILL, 0, DST_AREA + 3, l,
+				KITE_DMATEST_STATUS_ERR_CODE_WR_SLVERR);
 		}
-		st = rd32(KITE_REG_DMATEST_STATUS);
-		seen_busy = !!(st & KITE_DMATEST_STATUS_BUSY_MASK);
-		TB_CHECK(get32(EVT_AREA + 16 + 12) & KITE_EVT_DW3_C_MASK, "no event at all");
-		TB_CHECK(seen_busy, "the event was written only after the self-test ended "
-			 "(STATUS 0x%08x, %d polls)", st, k);
-		TB_CHECK(get32(EVT_AREA + 16) == MEM_BASE + RING0_AREA + 16, "event PTR 0x%08x",
-			 get32(EVT_AREA + 16));
-		for (k = 0; k < 100000 && (rd32(KITE_REG_DMATEST_STATUS) &
-					   KITE_DMATEST_STATUS_BUSY_MASK); k++)
-			tick(16);
-		st = rd32(KITE_REG_DMATEST_STATUS);
-		TB_CHECK(st == KITE_DMATEST_STATUS_DONE_MASK, "self-test STATUS 0x%08x", st);
-		v = rd32(KITE_REG_DMATEST_CRC);
-		TB_CHECK(v == crc32_ref(mem, 0x10000), "self-test CRC 0x%08x", v);
-		wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA + 32);
-		wr32(KITE_REG_INT_STATUS, 0xffffffffu);
-	}
-	tb_end("wb-host-write-vs-read");
+	S.err_lo = S.err_hi = 0;
+	S.err_reads = S.err_writes = 0;
+	/* addresses outside the memory: ERR as well */
+	dma_err(KITE_DMATEST_CTRL_OP_READ, MEM_SIZE - 8, 0, 64,
+		KITE_DMATEST_STATUS_ERR_CODE_RD_SLVERR);
+	KT_CHECK(S.errors > 0, "no ERR was ever given");
+	/* and the engine still works afterwards */
+	dma_ok(KITE_DMATEST_CTRL_OP_COPY, SRC_AREA + 1, DST_AREA + 2, 777, 0, 0);
+}
 
-	tb_begin();
-	{
-		uint32_t e2, e3, cs;
-		uint64_t err0 = S.errors;
+/* ---- host engine: event ring, RUN, FRAME, a NOOP TRB's event, a bus error's event; these
+ * tests build on each other (host_cases) */
+static void t_wb_host_run_frame(void *arg)
+{
+	uint32_t f0, f1, st;
 
-		/* context 1's TRB fetch is answered with ERR: BUS_ERROR event, context HALTED */
-		put_trb(RING1_AREA, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
-			KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
-		S.err_reads = 1;
-		S.err_writes = 0;
-		S.err_lo = MEM_BASE + RING1_AREA;
-		S.err_hi = S.err_lo + 16;
-		ctx_setup(1, RING1_AREA);
-		wr32(KITE_REG_CTX_STATE(1), KITE_CTX_STATE_STATE_RUNNING);
-		TB_CHECK(wait_event(2, 20000) == 0, "no event within 20000 cycles");
-		S.err_lo = S.err_hi = 0;
-		S.err_reads = 0;
-		TB_CHECK(S.errors > err0, "the TRB fetch was not answered with ERR");
-		e2 = get32(EVT_AREA + 32 + 8);
-		e3 = get32(EVT_AREA + 32 + 12);
-		TB_CHECK((e2 & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT ==
-			 KITE_EVT_CODE_BUS_ERROR, "event dw2 0x%08x", e2);
-		TB_CHECK((e3 & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT ==
-			 KITE_EVT_TYPE_TRANSFER &&
-			 (e3 & KITE_EVT_DW3_CTX_MASK) >> KITE_EVT_DW3_CTX_SHIFT == 1,
-			 "event dw3 0x%08x", e3);
-		tick(200);
-		cs = rd32(KITE_REG_CTX_STATE(1));
-		TB_CHECK((cs & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_HALTED,
-			 "CTX_STATE 0x%08x", cs);
-		v = rd32(KITE_REG_USBSTS);
-		TB_CHECK(!(v & (KITE_USBSTS_HALTED_MASK | KITE_USBSTS_HOST_ERROR_MASK)),
-			 "USBSTS 0x%08x: the controller stopped", v);
-		/* the controller still runs: HCRESET, then halted */
-		wr32(KITE_REG_USBCMD, KITE_USBCMD_HCRESET_MASK);
-		for (k = 0; k < 1000 && !(rd32(KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK); k++)
-			tick(8);
-		TB_CHECK(rd32(KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK, "not halted after HCRESET");
+	(void)arg;
+	memset(mem + EVT_AREA, 0, 16 * 16);
+	memset(mem + RING0_AREA, 0, 4 * 16);
+	memset(mem + RING1_AREA, 0, 4 * 16);
+	memcpy(ref + EVT_AREA, mem + EVT_AREA, 0x3000);
+	wr32(KITE_REG_FRAME_INTERVAL, FI_TEST);
+	wr32(KITE_REG_EVT_BASE_LO, MEM_BASE + EVT_AREA);
+	wr32(KITE_REG_EVT_BASE_HI, 0);
+	wr32(KITE_REG_EVT_SIZE, 16);
+	wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA);
+	wr32(KITE_REG_EVT_DEQ_HI, 0);
+	wr32(KITE_REG_IMOD, 0);
+	wr32(KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
+	st = rd32(KITE_REG_USBSTS);
+	KT_CHECK(st & KITE_USBSTS_HALTED_MASK, "USBSTS 0x%08x before RUN", st);
+	wr32(KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
+	tick(BUS_PER_FRAME);
+	st = rd32(KITE_REG_USBSTS);
+	KT_CHECK(!(st & KITE_USBSTS_HALTED_MASK), "USBSTS 0x%08x after RUN", st);
+	f0 = rd32(KITE_REG_FRAME) & KITE_FRAME_NUMBER_MASK;
+	tick(10 * BUS_PER_FRAME);
+	f1 = rd32(KITE_REG_FRAME) & KITE_FRAME_NUMBER_MASK;
+	KT_CHECK(((f1 - f0) & 0x7ff) >= 9 && ((f1 - f0) & 0x7ff) <= 11,
+		 "FRAME %u -> %u in 10 frame times", f0, f1);
+}
+
+static void t_wb_host_noop_event(void *arg)
+{
+	uint32_t v;
+	uint32_t e2, e3, cs;
+
+	(void)arg;
+	KT_CHECK(!P.irq, "irq before any event");
+	put_trb(RING0_AREA, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
+		KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
+	ctx_setup(0, RING0_AREA);
+	wr32(KITE_REG_CTX_STATE(0), KITE_CTX_STATE_STATE_RUNNING);
+	KT_CHECK(wait_event(0, 20000) == 0, "no event within 20000 cycles");
+	e2 = get32(EVT_AREA + 8);
+	e3 = get32(EVT_AREA + 12);
+	KT_CHECK(get32(EVT_AREA) == MEM_BASE + RING0_AREA && get32(EVT_AREA + 4) == 0,
+		 "event PTR 0x%08x%08x", get32(EVT_AREA + 4), get32(EVT_AREA));
+	KT_CHECK((e2 & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT ==
+		 KITE_EVT_CODE_SUCCESS && (e2 & KITE_EVT_DW2_RESIDUAL_MASK) == 0,
+		 "event dw2 0x%08x", e2);
+	KT_CHECK((e3 & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT ==
+		 KITE_EVT_TYPE_TRANSFER && (e3 & KITE_EVT_DW3_CTX_MASK) == 0,
+		 "event dw3 0x%08x", e3);
+	tick(200);
+	KT_CHECK(P.irq && (rd32(KITE_REG_INT_STATUS) & KITE_INT_STATUS_EVENT_MASK),
+		 "no EVENT interrupt");
+	cs = rd32(KITE_REG_CTX_STATE(0));
+	KT_CHECK((cs & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_RUNNING,
+		 "CTX_STATE 0x%08x", cs);
+	v = rd32(KITE_REG_CTX_DEQ_LO(0));
+	KT_CHECK(v == ((MEM_BASE + RING0_AREA + 16) | 1u), "CTX_DEQ_LO 0x%08x", v);
+	KT_CHECK(!(get32(EVT_AREA + 16 + 12) & 1), "a second event was written");
+	wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA + 16);
+	wr32(KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
+	tick(2);
+	KT_CHECK(!P.irq, "irq after W1C");
+}
+
+/* ---- while a long self-test READ keeps the read direction busy, the host engine's event
+ * write still gets the DMA port (no starvation of writes behind reads) */
+static void t_wb_host_write_vs_read(void *arg)
+{
+	uint32_t v;
+	int k;
+	uint32_t st = 0;
+	int seen_busy = 0;
+
+	(void)arg;
+	put_trb(RING0_AREA + 16, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
+		KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
+	wr32(KITE_REG_DMATEST_SRC_LO, MEM_BASE);
+	wr32(KITE_REG_DMATEST_SRC_HI, 0);
+	wr32(KITE_REG_DMATEST_LEN, 0x10000);
+	wr32(KITE_REG_DMATEST_CTRL, KITE_DMATEST_CTRL_START_MASK |
+	     KITE_DMATEST_CTRL_OP_READ << KITE_DMATEST_CTRL_OP_SHIFT);
+	tick(500);
+	wr32(KITE_REG_DOORBELL, 0);
+	for (k = 0; k < 5000; k++) {
+		if (get32(EVT_AREA + 16 + 12) & KITE_EVT_DW3_C_MASK)
+			break;
 		tick(16);
-		TB_CHECK(!P.m_wb_cyc, "DMA port busy after HCRESET");
 	}
-	tb_end("wb-host-bus-error");
+	st = rd32(KITE_REG_DMATEST_STATUS);
+	seen_busy = !!(st & KITE_DMATEST_STATUS_BUSY_MASK);
+	KT_CHECK(get32(EVT_AREA + 16 + 12) & KITE_EVT_DW3_C_MASK, "no event at all");
+	KT_CHECK(seen_busy, "the event was written only after the self-test ended "
+		 "(STATUS 0x%08x, %d polls)", st, k);
+	KT_CHECK(get32(EVT_AREA + 16) == MEM_BASE + RING0_AREA + 16, "event PTR 0x%08x",
+		 get32(EVT_AREA + 16));
+	for (k = 0; k < 100000 && (rd32(KITE_REG_DMATEST_STATUS) &
+				   KITE_DMATEST_STATUS_BUSY_MASK); k++)
+		tick(16);
+	st = rd32(KITE_REG_DMATEST_STATUS);
+	KT_CHECK(st == KITE_DMATEST_STATUS_DONE_MASK, "self-test STATUS 0x%08x", st);
+	v = rd32(KITE_REG_DMATEST_CRC);
+	KT_CHECK(v == crc32_ref(mem, 0x10000), "self-test CRC 0x%08x", v);
+	wr32(KITE_REG_EVT_DEQ_LO, MEM_BASE + EVT_AREA + 32);
+	wr32(KITE_REG_INT_STATUS, 0xffffffffu);
+}
 
-	/* ---- protocol checks over the whole run */
-	tb_begin();
-	TB_CHECK(S.violations == 0, "DMA port: %u Wishbone violations, first: %s", S.violations,
+static void t_wb_host_bus_error(void *arg)
+{
+	uint32_t v;
+	int k;
+	uint32_t e2, e3, cs;
+	uint64_t err0 = S.errors;
+
+	(void)arg;
+	/* context 1's TRB fetch is answered with ERR: BUS_ERROR event, context HALTED */
+	put_trb(RING1_AREA, 0, 0, 0, KITE_TRB_TYPE_NOOP << KITE_TRB_DW3_TYPE_SHIFT |
+		KITE_TRB_DW3_IOC_MASK | KITE_TRB_DW3_C_MASK);
+	S.err_reads = 1;
+	S.err_writes = 0;
+	S.err_lo = MEM_BASE + RING1_AREA;
+	S.err_hi = S.err_lo + 16;
+	ctx_setup(1, RING1_AREA);
+	wr32(KITE_REG_CTX_STATE(1), KITE_CTX_STATE_STATE_RUNNING);
+	KT_CHECK(wait_event(2, 20000) == 0, "no event within 20000 cycles");
+	S.err_lo = S.err_hi = 0;
+	S.err_reads = 0;
+	KT_CHECK(S.errors > err0, "the TRB fetch was not answered with ERR");
+	e2 = get32(EVT_AREA + 32 + 8);
+	e3 = get32(EVT_AREA + 32 + 12);
+	KT_CHECK((e2 & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT ==
+		 KITE_EVT_CODE_BUS_ERROR, "event dw2 0x%08x", e2);
+	KT_CHECK((e3 & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT ==
+		 KITE_EVT_TYPE_TRANSFER &&
+		 (e3 & KITE_EVT_DW3_CTX_MASK) >> KITE_EVT_DW3_CTX_SHIFT == 1,
+		 "event dw3 0x%08x", e3);
+	tick(200);
+	cs = rd32(KITE_REG_CTX_STATE(1));
+	KT_CHECK((cs & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_HALTED,
+		 "CTX_STATE 0x%08x", cs);
+	v = rd32(KITE_REG_USBSTS);
+	KT_CHECK(!(v & (KITE_USBSTS_HALTED_MASK | KITE_USBSTS_HOST_ERROR_MASK)),
+		 "USBSTS 0x%08x: the controller stopped", v);
+	/* the controller still runs: HCRESET, then halted */
+	wr32(KITE_REG_USBCMD, KITE_USBCMD_HCRESET_MASK);
+	for (k = 0; k < 1000 && !(rd32(KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK); k++)
+		tick(8);
+	KT_CHECK(rd32(KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK, "not halted after HCRESET");
+	tick(16);
+	KT_CHECK(!P.m_wb_cyc, "DMA port busy after HCRESET");
+}
+
+/* ---- protocol checks over the whole run */
+static void t_wb_protocol(void *arg)
+{
+	(void)arg;
+	KT_CHECK(S.violations == 0, "DMA port: %u Wishbone violations, first: %s", S.violations,
 		 S.first_violation);
-	TB_CHECK(M.violations == 0, "register port: %u Wishbone violations, first: %s",
+	KT_CHECK(M.violations == 0, "register port: %u Wishbone violations, first: %s",
 		 M.violations, M.first_violation);
-	TB_CHECK(reg_errs == 0, "%d register accesses ended with ERR", reg_errs);
-	TB_CHECK(S.reads > 0 && S.writes > 0, "no DMA traffic");
-	tb_end("wb-protocol");
+	KT_CHECK(reg_errs == 0, "%d register accesses ended with ERR", reg_errs);
+	KT_CHECK(S.reads > 0 && S.writes > 0, "no DMA traffic");
+}
 
+static const struct kt_case cases[] = {
+	{ "wb-id-cap-regs", t_wb_id_cap_regs },
+	{ "wb-scratch-sel", t_wb_scratch_sel },
+	{ "wb-reg-abort", t_wb_reg_abort },
+	{ "wb-int-irq", t_wb_int_irq },
+	{ "wb-dma-copy", t_wb_dma_copy },
+	{ "wb-dma-fill", t_wb_dma_fill },
+	{ "wb-dma-read-crc", t_wb_dma_read_crc },
+	{ "wb-dma-wait-states", t_wb_dma_wait_states },
+	{ "wb-dma-err", t_wb_dma_err },
+};
+
+/* the host tests build on each other: they run together (kt_run_group) */
+static const struct kt_case host_cases[] = {
+	{ "wb-host-run-frame", t_wb_host_run_frame },
+	{ "wb-host-noop-event", t_wb_host_noop_event },
+	{ "wb-host-write-vs-read", t_wb_host_write_vs_read },
+	{ "wb-host-bus-error", t_wb_host_bus_error },
+};
+
+/* over the whole run */
+static const struct kt_case protocol_cases[] = {
+	{ "wb-protocol", t_wb_protocol },
+};
+
+int main(int argc, char **argv)
+{
+	uint32_t i;
+
+	kt_init(&argc, argv);
+	mem = calloc(1, MEM_SIZE);
+	ref = calloc(1, MEM_SIZE);
+	sim = vl_sim_create();
+	if (!sim || !mem || !ref) {
+		kt_result("wb-create", false, "out of memory or model creation failed");
+		return kt_finish();
+	}
+	for (i = 0; i < MEM_SIZE; i++)
+		mem[i] = (uint8_t)kt_rand(&rand_state);
+	memcpy(ref, mem, MEM_SIZE);
+	wb_master_init(&M, 0x1357u, 30);
+	wb_mem_slave_init(&S, mem, MEM_BASE, MEM_SIZE, 3, 0x9abcu);
+	reset();
+	kt_run(cases, KT_ARRAY_SIZE(cases), NULL);
+	kt_run_group(host_cases, KT_ARRAY_SIZE(host_cases), NULL);
+	kt_run(protocol_cases, KT_ARRAY_SIZE(protocol_cases), NULL);
 	printf("# kite_wb_top_tb: %llu cycles, DMA %llu reads %llu writes %llu ERR, %llu CYC tenures\n",
 	       (unsigned long long)ncycles, (unsigned long long)S.reads,
 	       (unsigned long long)S.writes, (unsigned long long)S.errors,
 	       (unsigned long long)S.cycs);
-	wb_top_sim_destroy(sim);
+	vl_sim_destroy(sim);
 	free(mem);
 	free(ref);
-	return tb_failures ? 1 : 0;
+	return kt_finish();
 }

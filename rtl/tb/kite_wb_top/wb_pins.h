@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pins of kite_wb_top (NUM_PORTS = 1) as a plain C struct, and the thin C++ glue around the
- * Verilated model (kite_wb_top_glue.cpp). The X-macro lists are shared with the glue.
+ * Pins of kite_wb_top (NUM_PORTS = 1) as a plain C struct; the X-macro lists are shared with
+ * the glue around the Verilated model (rtl/tb/common/vl_glue.cpp, clocks as pins).
  */
 #ifndef WB_PINS_H
 #define WB_PINS_H
@@ -27,17 +27,6 @@ struct wb_top_pins {
 	WB_TOP_OUTPUTS(WB_TOP_FIELD)
 };
 
-struct wb_top_sim;
-#ifdef __cplusplus
-extern "C" {
-#endif
-/* NULL on failure */
-struct wb_top_sim *wb_top_sim_create(void);
-void wb_top_sim_destroy(struct wb_top_sim *s);
-/* all inputs (clocks included) -> model, evaluate, outputs -> pins */
-void wb_top_sim_eval(struct wb_top_sim *s, struct wb_top_pins *p);
-#ifdef __cplusplus
-}
-#endif
+#include "vl_glue.h"	/* the glue: vl_sim_create(), vl_sim_eval(&pins) ... */
 
 #endif /* WB_PINS_H */

@@ -6,10 +6,17 @@
  * each port's UTMI backend answers every transaction as the test scripts it: ACK with data,
  * NAK, STALL, no answer (timeout), short IN packets.
  *
- * The memory model only accepts DMA writes into the event ring and the IN buffers each test
- * declares; any other write fails the test (containment).
+ * The memory, rings, contexts and events are the shared fixture (sim/testlib/kite_fixture.h):
+ * the memory only accepts DMA writes into the event ring and the IN buffers each test declares;
+ * any other write fails xfer-dma-containment-stats (containment). The tests run in order on one
+ * controller; the name filter (-t PATTERN, KT_FILTER) skips tests, the set-up always runs.
  */
-#include "../common/tb.h"
+#include <stdio.h>
+#include <string.h>
+
+#include "kite_fixture.h"
+#include "kite_model_test.h"
+#include "kite_test.h"
 
 #define MEM_BASE 0x80000000ull
 #define MEM_SIZE (1u << 20)
@@ -17,52 +24,10 @@
 #define EVT_N 64
 
 /* ---------------------------------------------------------------- memory with containment */
-static uint8_t mem[MEM_SIZE];
-static struct { uint64_t lo, hi; } wr_ok[32];
-static unsigned int n_wr_ok;
-static unsigned int wr_violations;
-static uint64_t rd_err_lo, rd_err_hi, wr_err_lo, wr_err_hi;	/* injected error windows */
+static struct kf_mem mem;
 
-static int m_read(void *ctx, uint64_t a, void *buf, size_t len)
-{
-	(void)ctx;
-	if (a < MEM_BASE || a + len > MEM_BASE + MEM_SIZE)
-		return -1;
-	if (rd_err_hi > rd_err_lo && a < rd_err_hi && a + len > rd_err_lo)
-		return -1;
-	memcpy(buf, mem + (a - MEM_BASE), len);
-	return 0;
-}
-
-static int m_write(void *ctx, uint64_t a, const void *buf, size_t len)
-{
-	unsigned int i;
-
-	(void)ctx;
-	if (wr_err_hi > wr_err_lo && a < wr_err_hi && a + len > wr_err_lo)
-		return -1;
-	for (i = 0; i < n_wr_ok; i++)
-		if (a >= wr_ok[i].lo && a + len <= wr_ok[i].hi)
-			break;
-	if (i == n_wr_ok || a < MEM_BASE || a + len > MEM_BASE + MEM_SIZE) {
-		if (!wr_violations++)
-			fprintf(stderr, "containment: write 0x%llx+%zu\n", (unsigned long long)a, len);
-		return -1;
-	}
-	memcpy(mem + (a - MEM_BASE), buf, len);
-	return 0;
-}
-
-static void allow_write(uint64_t a, uint64_t len)
-{
-	wr_ok[n_wr_ok].lo = a;
-	wr_ok[n_wr_ok].hi = a + len;
-	n_wr_ok++;
-}
-
-static uint8_t *P(uint64_t a) { return mem + (a - MEM_BASE); }
-static void wr32(uint64_t a, uint32_t v) { memcpy(P(a), &v, 4); }
-static uint32_t rd32(uint64_t a) { uint32_t v; memcpy(&v, P(a), 4); return v; }
+static void allow_write(uint64_t a, uint64_t len) { kf_mem_allow(&mem, a, len); }
+static uint8_t *P(uint64_t a) { return kf_mem_ptr(&mem, a, 1); }
 
 /* ---------------------------------------------------------------- scripted device */
 #define MAXLOG 512
@@ -178,30 +143,16 @@ static void dev_utmi(void *ctx, const struct kite_utmi_host *h, struct kite_utmi
 
 /* ---------------------------------------------------------------- controller helpers */
 static struct kite_model *m;
-static uint32_t evt_ccs;
-static unsigned int evt_idx, evt_wraps;
+static struct kf_evt_ring er;
 
-struct evt { uint64_t ptr; uint32_t residual, code, type, ctx, po; };
+#define evt kf_evt
 
+/* the next event, if there is one: consumed */
 static int evt_next(struct evt *e)
 {
-	uint64_t a = EVT_RING + 16ull * evt_idx;
-	uint32_t dw3 = rd32(a + 12), dw2 = rd32(a + 8);
-
-	if ((dw3 & KITE_EVT_DW3_C_MASK) != evt_ccs)
+	if (!kf_evt_peek(&er, e))
 		return 0;
-	e->ptr = rd32(a) | ((uint64_t)rd32(a + 4) << 32);
-	e->residual = dw2 & KITE_EVT_DW2_RESIDUAL_MASK;
-	e->code = (dw2 & KITE_EVT_DW2_CODE_MASK) >> KITE_EVT_DW2_CODE_SHIFT;
-	e->type = (dw3 & KITE_EVT_DW3_TYPE_MASK) >> KITE_EVT_DW3_TYPE_SHIFT;
-	e->ctx = (dw3 & KITE_EVT_DW3_CTX_MASK) >> KITE_EVT_DW3_CTX_SHIFT;
-	e->po = (dw3 & KITE_EVT_DW3_PORT_OP_MASK) >> KITE_EVT_DW3_PORT_OP_SHIFT;
-	if (++evt_idx == EVT_N) {
-		evt_idx = 0;
-		evt_ccs ^= 1;
-		evt_wraps++;
-	}
-	tb_wr(m, KITE_REG_EVT_DEQ_LO, (uint32_t)(EVT_RING + 16ull * evt_idx));
+	kf_evt_pop(&er);
 	return 1;
 }
 
@@ -225,89 +176,57 @@ static int evt_wait_xfer(struct evt *e, unsigned int cycles)
 	return 0;
 }
 
-struct ring { uint64_t base; unsigned int n, enq; uint32_t pcs; };
+#define ring kf_ring
 
 static void ring_init(struct ring *r, uint64_t base, unsigned int n)
 {
-	r->base = base;
-	r->n = n;
-	r->enq = 0;
-	r->pcs = 1;
-	memset(P(base), 0, 16u * n);
-	/* LINK back to the start, toggling the cycle */
-	wr32(base + 16u * (n - 1), (uint32_t)base);
-	wr32(base + 16u * (n - 1) + 4, (uint32_t)(base >> 32));
-	wr32(base + 16u * (n - 1) + 12, (KITE_TRB_TYPE_LINK << KITE_TRB_DW3_TYPE_SHIFT) |
-	     KITE_TRB_DW3_TC_MASK | 0 /* C set when the ring wraps */);
+	kf_ring_init(&mem, r, base, n);
 }
 
 /* returns the TRB's address */
 static uint64_t ring_push(struct ring *r, uint64_t ptr, uint32_t len, uint32_t type, uint32_t flags)
 {
-	uint64_t a = r->base + 16ull * r->enq;
-
-	wr32(a, (uint32_t)ptr);
-	wr32(a + 4, (uint32_t)(ptr >> 32));
-	wr32(a + 8, len);
-	wr32(a + 12, (type << KITE_TRB_DW3_TYPE_SHIFT) | flags | r->pcs);
-	if (++r->enq == r->n - 1) {
-		uint64_t l = r->base + 16ull * r->enq;
-
-		wr32(l + 12, (rd32(l + 12) & ~1u) | r->pcs);
-		r->enq = 0;
-		r->pcs ^= 1;
-	}
-	return a;
+	return kf_ring_put(&mem, r, ptr, len, kf_trb_type(type) | flags);
 }
 
 static int command(unsigned int op, unsigned int c, uint64_t arg, struct evt *ce, struct evt *te);
 
+/* program context c at the start of ring r (which may hold TRBs already) */
 static void ctx_setup(unsigned int c, uint32_t cfg0, struct ring *r)
 {
 	struct evt e;
 
 	/* a RUNNING context ignores writes: stop it first */
-	if ((tb_rd(m, KITE_REG_CTX_STATE(c)) & KITE_CTX_STATE_STATE_MASK) ==
-	    KITE_CTX_STATE_STATE_RUNNING)
-		TB_CHECK(command(KITE_CMD_OP_STOP_EP, c, 0, &e, NULL), "STOP_EP before reuse");
-	tb_wr(m, KITE_REG_CTX_STATE(c), KITE_CTX_STATE_STATE_DISABLED);
-	tb_wr(m, KITE_REG_CTX_CFG0(c), cfg0);
-	tb_wr(m, KITE_REG_CTX_CFG1(c), 1);
-	tb_wr(m, KITE_REG_CTX_DEQ_LO(c), (uint32_t)r->base | r->pcs);
-	tb_wr(m, KITE_REG_CTX_DEQ_HI(c), (uint32_t)(r->base >> 32));
-	tb_wr(m, KITE_REG_CTX_STATE(c), KITE_CTX_STATE_STATE_RUNNING);
+	if (kf_ctx_state(m, c) == KITE_CTX_STATE_STATE_RUNNING)
+		KT_CHECK(command(KITE_CMD_OP_STOP_EP, c, 0, &e, NULL), "STOP_EP before reuse");
+	KT_CHECK(!kf_ctx_setup(m, c, cfg0, 1, r->base | 1), "CTX_CFG0(%u) does not read back", c);
 }
 
 static uint32_t cfg(unsigned int addr, unsigned int ep, int in, unsigned int type, unsigned int mps,
 		    unsigned int port)
 {
-	return (addr << KITE_CTX_CFG0_DEV_ADDR_SHIFT) | (ep << KITE_CTX_CFG0_EP_NUM_SHIFT) |
-	       ((in ? 1u : 0u) << KITE_CTX_CFG0_DIR_IN_SHIFT) | (type << KITE_CTX_CFG0_TYPE_SHIFT) |
-	       (mps << KITE_CTX_CFG0_MPS_SHIFT) | (port << KITE_CTX_CFG0_PORT_SHIFT);
+	return kf_ctx_cfg0(addr, ep, in, type, false, mps, port);
 }
 
-static void doorbell(unsigned int c) { tb_wr(m, KITE_REG_DOORBELL, c); }
+static void doorbell(unsigned int c) { kf_doorbell(m, c); }
 
 static uint32_t ctx_state(unsigned int c)
 {
-	return tb_rd(m, KITE_REG_CTX_STATE(c)) & KITE_CTX_STATE_STATE_MASK;
+	return kf_ctx_state(m, c);
 }
 
 static int command(unsigned int op, unsigned int c, uint64_t arg, struct evt *ce, struct evt *te)
 {
 	struct evt e;
 
-	tb_wr(m, KITE_REG_CMD_ARG_LO, (uint32_t)arg);
-	tb_wr(m, KITE_REG_CMD_ARG_HI, (uint32_t)(arg >> 32));
-	tb_wr(m, KITE_REG_CMD, (c << KITE_CMD_CTX_SHIFT) | (op << KITE_CMD_OP_SHIFT) |
-	      KITE_CMD_START_MASK);
+	kf_cmd_issue(m, op, c, arg);
 	if (te)
 		te->type = 0;
 	while (evt_wait_xfer(&e, 200000)) {
 		if (e.type == KITE_EVT_TYPE_COMMAND) {
 			/* the event can be visible before the write response reached the controller */
 			for (int i = 0; i < 100; i++) {
-				if (!(tb_rd(m, KITE_REG_CMD_STATUS) & KITE_CMD_STATUS_BUSY_MASK)) {
+				if (!(kf_rd(m, KITE_REG_CMD_STATUS) & KITE_CMD_STATUS_BUSY_MASK)) {
 					*ce = e;
 					return 1;
 				}
@@ -339,71 +258,62 @@ static void hc_start(void)
 {
 	struct evt e;
 
-	memset(P(EVT_RING), 0, 16 * EVT_N);
-	allow_write(EVT_RING, 16 * EVT_N);
-	tb_wr(m, KITE_REG_EVT_BASE_HI, 0);
-	tb_wr(m, KITE_REG_EVT_BASE_LO, (uint32_t)EVT_RING);
-	tb_wr(m, KITE_REG_EVT_SIZE, EVT_N);
-	tb_wr(m, KITE_REG_EVT_DEQ_HI, 0);
-	tb_wr(m, KITE_REG_EVT_DEQ_LO, (uint32_t)EVT_RING);
-	evt_idx = 0;
-	evt_ccs = 1;
-	tb_wr(m, KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
+	kf_evt_start(&er, m, &mem, EVT_RING, EVT_N);
+	kf_wr(m, KITE_REG_INT_ENABLE, KITE_INT_ENABLE_EVENT_MASK);
 	devs[0].connected = 1;
 	kite_model_tick(m, 200);
 	for (int p = 0; p < 2; p++) {
-		tb_wr(m, KITE_REG_PORTSC(p), KITE_PORTSC_POWER_MASK | KITE_PORTSC_RESET_MASK);
+		kf_wr(m, KITE_REG_PORTSC(p), KITE_PORTSC_POWER_MASK | KITE_PORTSC_RESET_MASK);
 	}
 	kite_model_tick(m, 2000);
-	tb_wr(m, KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
+	kf_wr(m, KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
 	/* consume the port events (connect, reset done) */
 	while (evt_wait(&e, 2000))
 		;
 }
 
 /* ---------------------------------------------------------------- tests */
-static void t_ports(void)
+static void t_ports(void *arg)
 {
+	(void)arg;
 	uint32_t v;
 	struct evt e;
 	int got = 0;
 
-	tb_begin();
-	v = tb_rd(m, KITE_REG_PORTSC(0));
-	TB_CHECK(v & KITE_PORTSC_CONNECTED_MASK, "port 0 not connected: 0x%08x", v);
-	TB_CHECK(v & KITE_PORTSC_ENABLED_MASK, "port 0 not enabled after reset: 0x%08x", v);
-	TB_CHECK(v & KITE_PORTSC_CSC_MASK, "CSC not set: 0x%08x", v);
-	TB_CHECK(v & KITE_PORTSC_PRC_MASK, "PRC not set: 0x%08x", v);
-	tb_wr(m, KITE_REG_PORTSC(0), v);	/* W1C the change bits, keep POWER */
-	v = tb_rd(m, KITE_REG_PORTSC(0));
-	TB_CHECK(!(v & (KITE_PORTSC_CSC_MASK | KITE_PORTSC_PRC_MASK)) &&
+	v = kf_rd(m, KITE_REG_PORTSC(0));
+	KT_CHECK(v & KITE_PORTSC_CONNECTED_MASK, "port 0 not connected: 0x%08x", v);
+	KT_CHECK(v & KITE_PORTSC_ENABLED_MASK, "port 0 not enabled after reset: 0x%08x", v);
+	KT_CHECK(v & KITE_PORTSC_CSC_MASK, "CSC not set: 0x%08x", v);
+	KT_CHECK(v & KITE_PORTSC_PRC_MASK, "PRC not set: 0x%08x", v);
+	kf_wr(m, KITE_REG_PORTSC(0), v);	/* W1C the change bits, keep POWER */
+	v = kf_rd(m, KITE_REG_PORTSC(0));
+	KT_CHECK(!(v & (KITE_PORTSC_CSC_MASK | KITE_PORTSC_PRC_MASK)) &&
 		 (v & KITE_PORTSC_POWER_MASK), "W1C of change bits: 0x%08x", v);
-	v = tb_rd(m, KITE_REG_PORTSC(1));
-	TB_CHECK(!(v & KITE_PORTSC_CONNECTED_MASK), "port 1 connected: 0x%08x", v);
+	v = kf_rd(m, KITE_REG_PORTSC(1));
+	KT_CHECK(!(v & KITE_PORTSC_CONNECTED_MASK), "port 1 connected: 0x%08x", v);
 	/* connect port 1 later: CSC, PORT event with the port number */
 	devs[1].connected = 1;
 	while (evt_wait(&e, 3000))
-		if (e.type == KITE_EVT_TYPE_PORT && e.po == 1)
+		if (e.type == KITE_EVT_TYPE_PORT && e.port_op == 1)
 			got = 1;
-	TB_CHECK(got, "no PORT event for port 1");
-	TB_CHECK(tb_rd(m, KITE_REG_INT_STATUS) & KITE_INT_STATUS_PORT_CHANGE_MASK,
+	KT_CHECK(got, "no PORT event for port 1");
+	KT_CHECK(kf_rd(m, KITE_REG_INT_STATUS) & KITE_INT_STATUS_PORT_CHANGE_MASK,
 		 "INT_STATUS.PORT_CHANGE not set");
-	tb_wr(m, KITE_REG_PORTSC(1), KITE_PORTSC_POWER_MASK | KITE_PORTSC_RESET_MASK);
-	TB_CHECK(tb_rd(m, KITE_REG_PORTSC(1)) & KITE_PORTSC_RESET_MASK, "RESET does not read 1");
+	kf_wr(m, KITE_REG_PORTSC(1), KITE_PORTSC_POWER_MASK | KITE_PORTSC_RESET_MASK);
+	KT_CHECK(kf_rd(m, KITE_REG_PORTSC(1)) & KITE_PORTSC_RESET_MASK, "RESET does not read 1");
 	kite_model_tick(m, 2000);
-	v = tb_rd(m, KITE_REG_PORTSC(1));
-	TB_CHECK((v & KITE_PORTSC_ENABLED_MASK) && !(v & KITE_PORTSC_RESET_MASK),
+	v = kf_rd(m, KITE_REG_PORTSC(1));
+	KT_CHECK((v & KITE_PORTSC_ENABLED_MASK) && !(v & KITE_PORTSC_RESET_MASK),
 		 "port 1 after reset: 0x%08x", v);
 	while (evt_wait(&e, 1000))
 		;
-	tb_wr(m, KITE_REG_PORTSC(1), KITE_PORTSC_POWER_MASK | KITE_PORTSC_CSC_MASK |
+	kf_wr(m, KITE_REG_PORTSC(1), KITE_PORTSC_POWER_MASK | KITE_PORTSC_CSC_MASK |
 	      KITE_PORTSC_PRC_MASK | KITE_PORTSC_PEC_MASK);
-	tb_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_PORT_CHANGE_MASK);
-	tb_end("xfer-ports-events");
+	kf_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_PORT_CHANGE_MASK);
 }
 
 /* bulk OUT TD over TRBs of odd sizes at odd addresses; packets across TRB boundaries */
-static void t_bulk_out(const char *name, unsigned int latency, unsigned int stall)
+static void t_bulk_out(unsigned int latency, unsigned int stall)
 {
 	static const unsigned int lens[] = { 1, 1, 63, 100, 3, 1, 59 };
 	uint64_t ring_a = MEM_BASE + 0x10000, buf = MEM_BASE + 0x20001;
@@ -414,7 +324,6 @@ static void t_bulk_out(const char *name, unsigned int latency, unsigned int stal
 	uint64_t last = 0;
 	struct ep *ep = &devs[0].ep[2][0];
 
-	tb_begin();
 	kite_model_test_set_latency(m, latency);
 	kite_model_test_set_stall(m, stall, 7);
 	dev_reset(&devs[0]);
@@ -431,32 +340,32 @@ static void t_bulk_out(const char *name, unsigned int latency, unsigned int stal
 	}
 	ctx_setup(1, cfg(1, 2, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(1);
-	TB_CHECK(evt_wait_xfer(&e, 400000), "no event");
-	TB_CHECK(e.type == KITE_EVT_TYPE_TRANSFER && e.code == KITE_EVT_CODE_SUCCESS &&
+	KT_CHECK(evt_wait_xfer(&e, 400000), "no event");
+	KT_CHECK(e.type == KITE_EVT_TYPE_TRANSFER && e.code == KITE_EVT_CODE_SUCCESS &&
 		 e.ptr == last && e.ctx == 1 && e.residual == 0,
 		 "event type %u code %u ptr 0x%llx ctx %u res %u", e.type, e.code,
 		 (unsigned long long)e.ptr, e.ctx, e.residual);
-	TB_CHECK(ep->out_len == (int)tot && !memcmp(ep->out, expect, tot), "OUT data (%d of %u)",
+	KT_CHECK(ep->out_len == (int)tot && !memcmp(ep->out, expect, tot), "OUT data (%d of %u)",
 		 ep->out_len, tot);
-	TB_CHECK(ep->nlog == 4 && ep->log[0].len == 64 && ep->log[1].len == 64 &&
+	KT_CHECK(ep->nlog == 4 && ep->log[0].len == 64 && ep->log[1].len == 64 &&
 		 ep->log[2].len == 64 && ep->log[3].len == (int)tot - 192,
 		 "packets: %d, lens %d %d %d %d", ep->nlog, ep->log[0].len, ep->log[1].len,
 		 ep->log[2].len, ep->log[3].len);
 	for (i = 0; i < (unsigned int)ep->nlog; i++)
-		TB_CHECK(ep->log[i].d1 == (int)(i & 1) && ep->log[i].tok == 1, "toggle/token %u", i);
+		KT_CHECK(ep->log[i].d1 == (int)(i & 1) && ep->log[i].tok == 1, "toggle/token %u", i);
 	kite_model_tick(m, 3000);	/* the event is visible before the context is written back */
-	TB_CHECK((tb_rd(m, KITE_REG_CTX_DEQ_LO(1)) & ~15u) == (uint32_t)(last + 16),
-		 "DEQ 0x%08x", tb_rd(m, KITE_REG_CTX_DEQ_LO(1)));
-	TB_CHECK(ctx_state(1) == KITE_CTX_STATE_STATE_RUNNING, "state %u", ctx_state(1));
-	TB_CHECK(!(tb_rd(m, KITE_REG_CTX_STATE(1)) & KITE_CTX_STATE_TOGGLE_MASK), "toggle after 4");
+	KT_CHECK((kf_rd(m, KITE_REG_CTX_DEQ_LO(1)) & ~15u) == (uint32_t)(last + 16),
+		 "DEQ 0x%08x", kf_rd(m, KITE_REG_CTX_DEQ_LO(1)));
+	KT_CHECK(ctx_state(1) == KITE_CTX_STATE_STATE_RUNNING, "state %u", ctx_state(1));
+	KT_CHECK(!(kf_rd(m, KITE_REG_CTX_STATE(1)) & KITE_CTX_STATE_TOGGLE_MASK), "toggle after 4");
 	kite_model_test_set_latency(m, 2);
 	kite_model_test_set_stall(m, 0, 1);
-	tb_end(name);
 }
 
 /* bulk IN scatter: data lands at the right bytes, nothing else is written */
-static void t_bulk_in(void)
+static void t_bulk_in(void *arg)
 {
+	(void)arg;
 	static const unsigned int lens[] = { 1, 7, 64, 30, 90 };
 	uint64_t ring_a = MEM_BASE + 0x11000, buf = MEM_BASE + 0x30003;
 	unsigned int tot = 0, i, off[8];
@@ -465,7 +374,6 @@ static void t_bulk_in(void)
 	struct ep *ep = &devs[0].ep[3][1];
 	uint64_t last = 0;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	for (i = 0; i < 192; i++)
 		ep->in[i] = (uint8_t)(i * 5 + 1);
@@ -481,32 +389,31 @@ static void t_bulk_in(void)
 	}
 	ctx_setup(2, cfg(1, 3, 1, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(2);
-	TB_CHECK(evt_wait_xfer(&e, 400000), "no event");
-	TB_CHECK(e.code == KITE_EVT_CODE_SUCCESS && e.ptr == last && e.ctx == 2,
+	KT_CHECK(evt_wait_xfer(&e, 400000), "no event");
+	KT_CHECK(e.code == KITE_EVT_CODE_SUCCESS && e.ptr == last && e.ctx == 2,
 		 "event code %u ptr 0x%llx", e.code, (unsigned long long)e.ptr);
 	for (i = 0, tot = 0; i < 5; i++) {
-		TB_CHECK(!memcmp(P(buf + off[i]), ep->in + tot, lens[i]), "TRB %u data", i);
-		TB_CHECK(P(buf + off[i])[lens[i]] == 0xee || i == 4 ? 1 : off[i] + lens[i] == off[i + 1],
+		KT_CHECK(!memcmp(P(buf + off[i]), ep->in + tot, lens[i]), "TRB %u data", i);
+		KT_CHECK(P(buf + off[i])[lens[i]] == 0xee || i == 4 ? 1 : off[i] + lens[i] == off[i + 1],
 			 "byte after TRB %u written", i);
 		tot += lens[i];
 	}
-	TB_CHECK(ep->nlog == 3, "IN packets %d", ep->nlog);
+	KT_CHECK(ep->nlog == 3, "IN packets %d", ep->nlog);
 	/* the context is written back at the end of the turn, which comes after the TD's event */
 	kite_model_tick(m, 2000);
-	TB_CHECK(tb_rd(m, KITE_REG_CTX_TD_BYTES(2)) == 0, "TD_BYTES after TD");
-	tb_end("xfer-bulk-in-scatter");
+	KT_CHECK(kf_rd(m, KITE_REG_CTX_TD_BYTES(2)) == 0, "TD_BYTES after TD");
 }
 
 /* short IN packet ends the TD (SHORT_PACKET on the TRB where it happened), rest skipped */
-static void t_short(void)
+static void t_short(void *arg)
 {
+	(void)arg;
 	uint64_t ring_a = MEM_BASE + 0x12000, buf = MEM_BASE + 0x40000;
 	struct ring r;
 	struct evt e;
 	struct ep *ep = &devs[0].ep[4][1];
 	uint64_t t1, t3;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	for (int i = 0; i < 200; i++)
 		ep->in[i] = (uint8_t)(i ^ 0x5a);
@@ -524,30 +431,29 @@ static void t_short(void)
 	t3 = ring_push(&r, buf + 0x300, 10, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(3, cfg(1, 4, 1, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(3);
-	TB_CHECK(evt_wait_xfer(&e, 400000), "no short event");
-	TB_CHECK(e.code == KITE_EVT_CODE_SHORT_PACKET && e.ptr == t1 && e.residual == 86,
+	KT_CHECK(evt_wait_xfer(&e, 400000), "no short event");
+	KT_CHECK(e.code == KITE_EVT_CODE_SHORT_PACKET && e.ptr == t1 && e.residual == 86,
 		 "short event code %u ptr 0x%llx res %u", e.code, (unsigned long long)e.ptr,
 		 e.residual);
-	TB_CHECK(!memcmp(P(buf), ep->in, 100) && !memcmp(P(buf + 0x100), ep->in + 100, 14),
+	KT_CHECK(!memcmp(P(buf), ep->in, 100) && !memcmp(P(buf + 0x100), ep->in + 100, 14),
 		 "short data");
-	TB_CHECK(evt_wait_xfer(&e, 400000), "no event for the next TD");
-	TB_CHECK(e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t3, "next TD code %u ptr 0x%llx",
+	KT_CHECK(evt_wait_xfer(&e, 400000), "no event for the next TD");
+	KT_CHECK(e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t3, "next TD code %u ptr 0x%llx",
 		 e.code, (unsigned long long)e.ptr);
-	TB_CHECK(!memcmp(P(buf + 0x300), ep->in + 114, 10), "next TD data");
-	TB_CHECK(ep->nlog == 3, "IN transactions %d", ep->nlog);
-	tb_end("xfer-short-packet-skip");
+	KT_CHECK(!memcmp(P(buf + 0x300), ep->in + 114, 10), "next TD data");
+	KT_CHECK(ep->nlog == 3, "IN transactions %d", ep->nlog);
 }
 
 /* ZLP flag and zero-length TD */
-static void t_zlp(void)
+static void t_zlp(void *arg)
 {
+	(void)arg;
 	uint64_t ring_a = MEM_BASE + 0x13000, buf = MEM_BASE + 0x41000;
 	struct ring r;
 	struct evt e;
 	struct ep *ep = &devs[0].ep[5][0];
 	uint64_t t0, t1;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ring_init(&r, ring_a, 16);
 	fill(buf, 128, 3);
@@ -555,21 +461,21 @@ static void t_zlp(void)
 	t1 = ring_push(&r, 0, 0, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(4, cfg(1, 5, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(4);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
 		 "ZLP TD event code %u ptr 0x%llx", e.code, (unsigned long long)e.ptr);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t1,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t1,
 		 "zero-length TD event code %u", e.code);
-	TB_CHECK(ep->nlog == 4 && ep->log[0].len == 64 && ep->log[1].len == 64 &&
+	KT_CHECK(ep->nlog == 4 && ep->log[0].len == 64 && ep->log[1].len == 64 &&
 		 ep->log[2].len == 0 && ep->log[3].len == 0, "packets %d: %d %d %d %d", ep->nlog,
 		 ep->log[0].len, ep->log[1].len, ep->log[2].len, ep->log[3].len);
-	TB_CHECK(ep->nlog == 4 && ep->log[2].d1 == 0 && ep->log[3].d1 == 1, "ZLP toggles");
-	TB_CHECK(!memcmp(ep->out, P(buf), 128), "ZLP TD data");
-	tb_end("xfer-zlp-zero-length-td");
+	KT_CHECK(ep->nlog == 4 && ep->log[2].d1 == 0 && ep->log[3].d1 == 1, "ZLP toggles");
+	KT_CHECK(!memcmp(ep->out, P(buf), 128), "ZLP TD data");
 }
 
 /* control: SETUP (IDT) + DATA IN over 2 TRBs + STATUS OUT; then a short data stage */
-static void t_control(void)
+static void t_control(void *arg)
 {
+	(void)arg;
 	uint64_t ring_a = MEM_BASE + 0x14000, buf = MEM_BASE + 0x42000;
 	struct ring r;
 	struct evt e;
@@ -577,7 +483,6 @@ static void t_control(void)
 	uint64_t st;
 	int ok;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	for (int i = 0; i < 18; i++)
 		ei->in[i] = (uint8_t)(0x80 + i);
@@ -594,17 +499,17 @@ static void t_control(void)
 	st = ring_push(&r, 0, 0, KITE_TRB_TYPE_STATUS, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(5, cfg(1, 0, 0, KITE_CTX_CFG0_TYPE_CONTROL, 8, 0), &r);
 	doorbell(5);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == st,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == st,
 		 "control event code %u ptr 0x%llx", e.code, (unsigned long long)e.ptr);
 	/* tokens: SETUP d0, IN d1 (8), IN d0 (8), IN d1 (2), OUT status d1 (0) */
 	ok = eo->nlog == 2 && eo->log[0].tok == 0 && eo->log[0].d1 == 0 && eo->log[0].len == 8 &&
 	     eo->log[1].tok == 1 && eo->log[1].d1 == 1 && eo->log[1].len == 0;
-	TB_CHECK(ok, "SETUP/STATUS transactions (%d)", eo->nlog);
-	TB_CHECK(!memcmp(eo->out, "\x80\x06\x00\x00\x12\x00\x00\x00", 8), "setup bytes");
+	KT_CHECK(ok, "SETUP/STATUS transactions (%d)", eo->nlog);
+	KT_CHECK(!memcmp(eo->out, "\x80\x06\x00\x00\x12\x00\x00\x00", 8), "setup bytes");
 	ok = ei->nlog == 3 && ei->log[0].d1 == 1 && ei->log[1].d1 == 0 && ei->log[2].d1 == 1 &&
 	     ei->log[2].len == 2;
-	TB_CHECK(ok, "IN data stage (%d)", ei->nlog);
-	TB_CHECK(!memcmp(P(buf + 1), ei->in, 10) && !memcmp(P(buf + 0x40), ei->in + 10, 8),
+	KT_CHECK(ok, "IN data stage (%d)", ei->nlog);
+	KT_CHECK(!memcmp(P(buf + 1), ei->in, 10) && !memcmp(P(buf + 0x40), ei->in + 10, 8),
 		 "control IN data");
 
 	/* short data stage: 5 of 18 bytes; status still runs */
@@ -621,19 +526,19 @@ static void t_control(void)
 
 		st = ring_push(&r, 0, 0, KITE_TRB_TYPE_STATUS, KITE_TRB_DW3_IOC_MASK);
 		doorbell(5);
-		TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SHORT_PACKET &&
+		KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SHORT_PACKET &&
 			 e.ptr == d && e.residual == 13, "short data stage: code %u res %u", e.code,
 			 e.residual);
 	}
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == st,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == st,
 		 "status after short: code %u", e.code);
-	TB_CHECK(eo->nlog == 2 && eo->log[1].tok == 1 && eo->log[1].d1 == 1, "status OUT after short");
-	tb_end("xfer-control-td");
+	KT_CHECK(eo->nlog == 2 && eo->log[1].tok == 1 && eo->log[1].d1 == 1, "status OUT after short");
 }
 
 /* a NAKing endpoint does not block another context */
-static void t_nak_rr(void)
+static void t_nak_rr(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x15000, rb = MEM_BASE + 0x16000, buf = MEM_BASE + 0x43000;
 	struct ring r1, r2;
 	struct evt e;
@@ -641,7 +546,6 @@ static void t_nak_rr(void)
 	uint64_t ta, tbb;
 	int first_b = 0;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ea->nak = 400;
 	ea->in_len = 8;
@@ -656,19 +560,19 @@ static void t_nak_rr(void)
 	doorbell(6);
 	kite_model_tick(m, 3000);
 	doorbell(7);
-	TB_CHECK(evt_wait_xfer(&e, 400000), "no event");
+	KT_CHECK(evt_wait_xfer(&e, 400000), "no event");
 	first_b = e.ptr == tbb;
-	TB_CHECK(first_b && ea->nak > 0, "context 7 was blocked (first event 0x%llx, naks left %d)",
+	KT_CHECK(first_b && ea->nak > 0, "context 7 was blocked (first event 0x%llx, naks left %d)",
 		 (unsigned long long)e.ptr, ea->nak);
-	TB_CHECK(evt_wait_xfer(&e, 2000000) && e.ptr == ta && e.code == KITE_EVT_CODE_SUCCESS,
+	KT_CHECK(evt_wait_xfer(&e, 2000000) && e.ptr == ta && e.code == KITE_EVT_CODE_SUCCESS,
 		 "NAKing context never completed");
-	TB_CHECK(ea->nlog == 401, "IN attempts %d", ea->nlog);
-	tb_end("xfer-nak-round-robin");
+	KT_CHECK(ea->nlog == 401, "IN attempts %d", ea->nlog);
 }
 
 /* STALL halts; RESET_EP / SET_DEQ commands; doorbell restarts */
-static void t_stall_cmds(void)
+static void t_stall_cmds(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x17000, buf = MEM_BASE + 0x44000;
 	struct ring r;
 	struct evt e, te;
@@ -676,7 +580,6 @@ static void t_stall_cmds(void)
 	uint64_t t0, t1;
 	uint32_t v;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ep->codes[0] = 2;
 	ep->ncodes = 1;
@@ -685,58 +588,57 @@ static void t_stall_cmds(void)
 	t0 = ring_push(&r, buf, 16, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(8 % 8, cfg(1, 8, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(0);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_STALL && e.ptr == t0 &&
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_STALL && e.ptr == t0 &&
 		 e.residual == 16, "STALL event code %u res %u", e.code, e.residual);
-	TB_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_HALTED, "not HALTED: %u", ctx_state(0));
+	KT_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_HALTED, "not HALTED: %u", ctx_state(0));
 	doorbell(0);
 	kite_model_tick(m, 2000);
-	TB_CHECK(ep->nlog == 1, "a HALTED context ran after its doorbell");
+	KT_CHECK(ep->nlog == 1, "a HALTED context ran after its doorbell");
 	/* commands: STOP on HALTED = success, RESET_EP -> STOPPED toggle 0, SET_DEQ past it */
-	TB_CHECK(command(KITE_CMD_OP_RESET_EP, 0, 0, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS &&
-		 e.ctx == 0 && e.po == KITE_CMD_OP_RESET_EP, "RESET_EP event code %u", e.code);
-	v = tb_rd(m, KITE_REG_CTX_STATE(0));
-	TB_CHECK((v & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_STOPPED &&
+	KT_CHECK(command(KITE_CMD_OP_RESET_EP, 0, 0, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS &&
+		 e.ctx == 0 && e.port_op == KITE_CMD_OP_RESET_EP, "RESET_EP event code %u", e.code);
+	v = kf_rd(m, KITE_REG_CTX_STATE(0));
+	KT_CHECK((v & KITE_CTX_STATE_STATE_MASK) == KITE_CTX_STATE_STATE_STOPPED &&
 		 !(v & KITE_CTX_STATE_TOGGLE_MASK), "after RESET_EP 0x%08x", v);
-	TB_CHECK(command(KITE_CMD_OP_RESET_EP, 0, 0, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS,
+	KT_CHECK(command(KITE_CMD_OP_RESET_EP, 0, 0, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS,
 		 "RESET_EP on STOPPED code %u", e.code);
 	t1 = ring_push(&r, buf, 16, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
-	TB_CHECK(command(KITE_CMD_OP_SET_DEQ, 0, t1 | 1, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS,
+	KT_CHECK(command(KITE_CMD_OP_SET_DEQ, 0, t1 | 1, &e, NULL) && e.code == KITE_EVT_CODE_SUCCESS,
 		 "SET_DEQ code %u", e.code);
-	TB_CHECK(tb_rd(m, KITE_REG_CTX_DEQ_LO(0)) == ((uint32_t)t1 | 1), "DEQ after SET_DEQ 0x%08x",
-		 tb_rd(m, KITE_REG_CTX_DEQ_LO(0)));
+	KT_CHECK(kf_rd(m, KITE_REG_CTX_DEQ_LO(0)) == ((uint32_t)t1 | 1), "DEQ after SET_DEQ 0x%08x",
+		 kf_rd(m, KITE_REG_CTX_DEQ_LO(0)));
 	doorbell(0);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t1,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t1,
 		 "after restart code %u ptr 0x%llx", e.code, (unsigned long long)e.ptr);
-	TB_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_RUNNING, "doorbell did not restart");
+	KT_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_RUNNING, "doorbell did not restart");
 	/* STOP_EP on a NAKing context: STOPPED transfer event then COMMAND event */
 	ep->nak = 1000000;
 	t1 = ring_push(&r, buf, 16, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	doorbell(0);
 	kite_model_tick(m, 3000);
-	TB_CHECK(command(KITE_CMD_OP_STOP_EP, 0, 0, &e, &te) && e.code == KITE_EVT_CODE_SUCCESS,
+	KT_CHECK(command(KITE_CMD_OP_STOP_EP, 0, 0, &e, &te) && e.code == KITE_EVT_CODE_SUCCESS,
 		 "STOP_EP code %u", e.code);
-	TB_CHECK(te.type == KITE_EVT_TYPE_TRANSFER && te.code == KITE_EVT_CODE_STOPPED &&
+	KT_CHECK(te.type == KITE_EVT_TYPE_TRANSFER && te.code == KITE_EVT_CODE_STOPPED &&
 		 te.ptr == t1, "STOPPED event type %u code %u", te.type, te.code);
-	TB_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_STOPPED, "not STOPPED");
-	TB_CHECK(command(KITE_CMD_OP_SET_DEQ, 1, 0, &e, NULL) &&
+	KT_CHECK(ctx_state(0) == KITE_CTX_STATE_STATE_STOPPED, "not STOPPED");
+	KT_CHECK(command(KITE_CMD_OP_SET_DEQ, 1, 0, &e, NULL) &&
 		 e.code == KITE_EVT_CODE_CONTEXT_STATE_ERROR, "SET_DEQ on RUNNING: code %u", e.code);
-	TB_CHECK(command(KITE_CMD_OP_STOP_EP, 7 + 0 * 1, 0, &e, NULL), "STOP_EP on 7");
-	TB_CHECK(command(KITE_CMD_OP_RESET_EP, 6, 0, &e, NULL) &&
+	KT_CHECK(command(KITE_CMD_OP_STOP_EP, 7 + 0 * 1, 0, &e, NULL), "STOP_EP on 7");
+	KT_CHECK(command(KITE_CMD_OP_RESET_EP, 6, 0, &e, NULL) &&
 		 e.code == KITE_EVT_CODE_CONTEXT_STATE_ERROR, "RESET_EP on RUNNING: code %u", e.code);
 	ep->nak = 0;
-	tb_end("xfer-stall-commands");
 }
 
 /* three strikes; two errors then success resets ERRCNT */
-static void t_strikes(void)
+static void t_strikes(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x18000, buf = MEM_BASE + 0x45000;
 	struct ring r;
 	struct evt e;
 	struct ep *ep = &devs[0].ep[9][1];
 	uint64_t t0;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ep->codes[0] = 3; ep->codes[1] = 4; ep->ncodes = 2;	/* timeout, CRC, then ACK */
 	ep->in_len = 4;
@@ -745,62 +647,60 @@ static void t_strikes(void)
 	t0 = ring_push(&r, buf, 4, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(2, cfg(1, 9, 1, KITE_CTX_CFG0_TYPE_INTERRUPT, 8, 0), &r);
 	doorbell(2);
-	TB_CHECK(evt_wait_xfer(&e, 800000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 800000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
 		 "2 errors then ACK: code %u", e.code);
 	kite_model_tick(m, 1000);
-	TB_CHECK((tb_rd(m, KITE_REG_CTX_STATE(2)) & KITE_CTX_STATE_ERRCNT_MASK) == 0,
-		 "ERRCNT not cleared: 0x%08x", tb_rd(m, KITE_REG_CTX_STATE(2)));
+	KT_CHECK((kf_rd(m, KITE_REG_CTX_STATE(2)) & KITE_CTX_STATE_ERRCNT_MASK) == 0,
+		 "ERRCNT not cleared: 0x%08x", kf_rd(m, KITE_REG_CTX_STATE(2)));
 	ep->codes[0] = 3; ep->codes[1] = 5; ep->codes[2] = 6; ep->ncodes = 3;
 	t0 = ring_push(&r, buf, 4, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	doorbell(2);
-	TB_CHECK(evt_wait_xfer(&e, 800000) && e.code == KITE_EVT_CODE_TRANSACTION_ERROR &&
+	KT_CHECK(evt_wait_xfer(&e, 800000) && e.code == KITE_EVT_CODE_TRANSACTION_ERROR &&
 		 e.ptr == t0, "three strikes: code %u", e.code);
-	TB_CHECK(ctx_state(2) == KITE_CTX_STATE_STATE_HALTED, "not HALTED");
-	TB_CHECK(ep->nlog == 6, "attempts %d", ep->nlog);
-	tb_end("xfer-three-strikes");
+	KT_CHECK(ctx_state(2) == KITE_CTX_STATE_STATE_HALTED, "not HALTED");
+	KT_CHECK(ep->nlog == 6, "attempts %d", ep->nlog);
 }
 
 /* malformed TRBs */
-static void t_trb_error(void)
+static void t_trb_error(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x19000;
 	struct ring r;
 	struct evt e;
 	uint64_t t0;
 
-	tb_begin();
 	ring_init(&r, ra, 8);
 	t0 = ring_push(&r, 0, 8, 7 /* reserved type */, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(3, cfg(1, 10, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(3);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
 		 "unknown type: code %u", e.code);
 	ring_init(&r, ra, 8);
 	t0 = ring_push(&r, 0x1234, 8, KITE_TRB_TYPE_SETUP, KITE_TRB_DW3_CH_MASK);
 	ctx_setup(3, cfg(1, 0, 0, KITE_CTX_CFG0_TYPE_CONTROL, 8, 0), &r);
 	doorbell(3);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
 		 "SETUP without IDT: code %u", e.code);
 	ring_init(&r, ra, 8);
 	t0 = ring_push(&r, 0x80000008, 0, KITE_TRB_TYPE_LINK, 0);
 	ctx_setup(3, cfg(1, 10, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	doorbell(3);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_TRB_ERROR && e.ptr == t0,
 		 "unaligned LINK: code %u", e.code);
-	TB_CHECK(ctx_state(3) == KITE_CTX_STATE_STATE_HALTED, "not HALTED");
-	tb_end("xfer-trb-error");
+	KT_CHECK(ctx_state(3) == KITE_CTX_STATE_STATE_HALTED, "not HALTED");
 }
 
 /* AXI errors on TRB fetch and on data: only that context halts */
-static void t_bus_error(void)
+static void t_bus_error(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x1a000, rb = MEM_BASE + 0x1b000, buf = MEM_BASE + 0x46000;
 	struct ring r1, r2;
 	struct evt e;
 	struct ep *ei = &devs[0].ep[11][1], *eo = &devs[0].ep[12][0];
 	uint64_t t0, tb2;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ring_init(&r1, ra, 8);
 	ring_init(&r2, rb, 8);
@@ -808,8 +708,7 @@ static void t_bus_error(void)
 	ctx_setup(4, cfg(1, 11, 1, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r1);
 	ctx_setup(5, cfg(1, 12, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r2);
 	t0 = ring_push(&r1, buf, 8, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
-	rd_err_lo = ra;
-	rd_err_hi = ra + 0x100;
+	kf_mem_fault(&mem, ra, ra + 0x100, true, false);
 	fill(buf + 0x100, 20, 4);
 	tb2 = ring_push(&r2, buf + 0x100, 20, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	doorbell(4);
@@ -823,54 +722,51 @@ static void t_bus_error(void)
 			if (e.ctx == 5 && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == tb2)
 				got_ok = 1;
 		}
-		TB_CHECK(got_err && got_ok, "TRB fetch error: err %d other ok %d", got_err, got_ok);
+		KT_CHECK(got_err && got_ok, "TRB fetch error: err %d other ok %d", got_err, got_ok);
 	}
-	TB_CHECK(ctx_state(4) == KITE_CTX_STATE_STATE_HALTED && ctx_state(5) ==
+	KT_CHECK(ctx_state(4) == KITE_CTX_STATE_STATE_HALTED && ctx_state(5) ==
 		 KITE_CTX_STATE_STATE_RUNNING, "states %u %u", ctx_state(4), ctx_state(5));
-	rd_err_lo = rd_err_hi = 0;
+	kf_mem_fault_clear(&mem);
 	/* IN data write fails */
 	ei->in_len = 8;
 	for (int i = 0; i < 8; i++)
 		ei->in[i] = (uint8_t)i;
 	allow_write(buf, 8);
-	wr_err_lo = buf;
-	wr_err_hi = buf + 8;
+	kf_mem_fault(&mem, buf, buf + 8, false, true);
 	ring_init(&r1, ra, 8);
 	t0 = ring_push(&r1, buf, 8, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(4, cfg(1, 11, 1, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r1);
 	doorbell(4);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_BUS_ERROR && e.ptr == t0 &&
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_BUS_ERROR && e.ptr == t0 &&
 		 e.ctx == 4, "data write error: code %u", e.code);
-	wr_err_lo = wr_err_hi = 0;
+	kf_mem_fault_clear(&mem);
 	/* OUT data read fails */
-	rd_err_lo = buf + 0x100;
-	rd_err_hi = buf + 0x110;
+	kf_mem_fault(&mem, buf + 0x100, buf + 0x110, true, false);
 	tb2 = ring_push(&r2, buf + 0x100, 20, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	doorbell(5);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_BUS_ERROR && e.ptr == tb2 &&
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_BUS_ERROR && e.ptr == tb2 &&
 		 e.ctx == 5, "data read error: code %u", e.code);
-	rd_err_lo = rd_err_hi = 0;
-	TB_CHECK(eo->nlog == 1, "OUT sent despite the read error (%d)", eo->nlog);
+	kf_mem_fault_clear(&mem);
+	KT_CHECK(eo->nlog == 1, "OUT sent despite the read error (%d)", eo->nlog);
 	/* others still work */
 	ring_init(&r1, MEM_BASE + 0x1c000, 8);
 	t0 = ring_push(&r1, buf + 0x100, 20, KITE_TRB_TYPE_NORMAL, KITE_TRB_DW3_IOC_MASK);
 	ctx_setup(6, cfg(1, 12, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r1);
 	doorbell(6);
-	TB_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
+	KT_CHECK(evt_wait_xfer(&e, 400000) && e.code == KITE_EVT_CODE_SUCCESS && e.ptr == t0,
 		 "after bus errors: code %u", e.code);
-	tb_end("xfer-bus-error");
 }
 
 /* ring wrap through LINK with TC: many TDs through a 4-slot ring */
-static void t_link(void)
+static void t_link(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x1d000, buf = MEM_BASE + 0x47000;
 	struct ring r;
 	struct evt e;
 	struct ep *ep = &devs[0].ep[13][0];
 	int ok = 1;
 
-	tb_begin();
 	dev_reset(&devs[0]);
 	ring_init(&r, ra, 4);
 	ctx_setup(1, cfg(1, 13, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
@@ -886,15 +782,15 @@ static void t_link(void)
 			break;
 		}
 	}
-	TB_CHECK(ok, "TD through LINK failed");
-	TB_CHECK(ep->out_len == 50, "bytes %d", ep->out_len);
-	TB_CHECK((tb_rd(m, KITE_REG_CTX_DEQ_LO(1)) & 1) == r.pcs, "DCS not toggled with the ring");
-	tb_end("xfer-link-cycle");
+	KT_CHECK(ok, "TD through LINK failed");
+	KT_CHECK(ep->out_len == 50, "bytes %d", ep->out_len);
+	KT_CHECK((kf_rd(m, KITE_REG_CTX_DEQ_LO(1)) & 1) == r.pcs, "DCS not toggled with the ring");
 }
 
 /* event ring full: the controller waits, loses nothing */
-static void t_evt_full(void)
+static void t_evt_full(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x1e000;
 	struct ring r;
 	struct evt e;
@@ -903,19 +799,18 @@ static void t_evt_full(void)
 	uint32_t sts;
 	unsigned int wraps0;
 
-	tb_begin();
 	ring_init(&r, ra, 128);
 	ctx_setup(7, cfg(1, 14, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	kite_model_tick(m, 200);
 	while (evt_next(&e))
 		;
-	wraps0 = evt_wraps;
+	wraps0 = er.wraps;
 	for (int i = 0; i < 90; i++)
 		t[i] = ring_push(&r, 0, 0, KITE_TRB_TYPE_NOOP, KITE_TRB_DW3_IOC_MASK);
 	doorbell(7);
 	kite_model_tick(m, 40000);
-	sts = tb_rd(m, KITE_REG_USBSTS);
-	TB_CHECK(sts & KITE_USBSTS_EVT_FULL_MASK, "EVT_FULL not set: 0x%08x", sts);
+	sts = kf_rd(m, KITE_REG_USBSTS);
+	KT_CHECK(sts & KITE_USBSTS_EVT_FULL_MASK, "EVT_FULL not set: 0x%08x", sts);
 	while (n < 90 && evt_wait(&e, 20000)) {
 		if (e.ptr != t[n] || e.code != KITE_EVT_CODE_SUCCESS) {
 			if (ok)
@@ -926,42 +821,41 @@ static void t_evt_full(void)
 		}
 		n++;
 	}
-	TB_CHECK(ok && n == 90, "events %d in order %d", n, ok);
-	TB_CHECK(!(tb_rd(m, KITE_REG_USBSTS) & KITE_USBSTS_EVT_FULL_MASK), "EVT_FULL stuck");
-	TB_CHECK(evt_wraps > wraps0, "the ring never wrapped");
-	tb_end("evt-ring-full-wrap");
+	KT_CHECK(ok && n == 90, "events %d in order %d", n, ok);
+	KT_CHECK(!(kf_rd(m, KITE_REG_USBSTS) & KITE_USBSTS_EVT_FULL_MASK), "EVT_FULL stuck");
+	KT_CHECK(er.wraps > wraps0, "the ring never wrapped");
 }
 
 /* interrupt moderation and IOC */
-static void t_imod(void)
+static void t_imod(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x1f000;
 	struct ring r;
 	struct evt e;
 	unsigned int i, set_at = 0;
 
-	tb_begin();
 	ring_init(&r, ra, 64);
 	ctx_setup(6, cfg(1, 14, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0), &r);
 	kite_model_tick(m, 200);
 	while (evt_next(&e))
 		;
-	tb_wr(m, KITE_REG_INT_STATUS, 0xffffffff);
+	kf_wr(m, KITE_REG_INT_STATUS, 0xffffffff);
 	/* no IOC: events not written, no interrupt */
 	for (i = 0; i < 4; i++)
 		ring_push(&r, 0, 0, KITE_TRB_TYPE_NOOP, 0);
 	doorbell(6);
 	kite_model_tick(m, 3000);
-	TB_CHECK(!evt_next(&e), "event without IOC");
-	TB_CHECK(!kite_model_irq(m), "irq without IOC");
-	tb_wr(m, KITE_REG_IMOD, 50);	/* 50 us = 4800 bus cycles at 96 MHz */
+	KT_CHECK(!evt_next(&e), "event without IOC");
+	KT_CHECK(!kite_model_irq(m), "irq without IOC");
+	kf_wr(m, KITE_REG_IMOD, 50);	/* 50 us = 4800 bus cycles at 96 MHz */
 	ring_push(&r, 0, 0, KITE_TRB_TYPE_NOOP, KITE_TRB_DW3_IOC_MASK);
 	doorbell(6);
 	for (i = 0; i < 3000 && !kite_model_irq(m); i++)
 		kite_model_tick(m, 1);
-	TB_CHECK(kite_model_irq(m), "no interrupt for IOC");
-	tb_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
-	TB_CHECK(!kite_model_irq(m), "irq after ack");
+	KT_CHECK(kite_model_irq(m), "no interrupt for IOC");
+	kf_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
+	KT_CHECK(!kite_model_irq(m), "irq after ack");
 	while (evt_next(&e))
 		;
 	ring_push(&r, 0, 0, KITE_TRB_TYPE_NOOP, KITE_TRB_DW3_IOC_MASK);
@@ -969,91 +863,118 @@ static void t_imod(void)
 	for (i = 0; i < 8000 && !kite_model_irq(m); i++)
 		kite_model_tick(m, 1);
 	set_at = i;
-	TB_CHECK(kite_model_irq(m), "moderated interrupt never came");
-	TB_CHECK(set_at > 3500, "second interrupt too early: after %u cycles", set_at);
-	tb_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
-	tb_wr(m, KITE_REG_IMOD, 0);
+	KT_CHECK(kite_model_irq(m), "moderated interrupt never came");
+	KT_CHECK(set_at > 3500, "second interrupt too early: after %u cycles", set_at);
+	kf_wr(m, KITE_REG_INT_STATUS, KITE_INT_STATUS_EVENT_MASK);
+	kf_wr(m, KITE_REG_IMOD, 0);
 	while (evt_next(&e))
 		;
-	tb_end("intr-moderation-ioc");
 }
 
 /* a STOPPED context starts with its doorbell */
-static void t_doorbell(void)
+static void t_doorbell(void *arg)
 {
+	(void)arg;
 	uint64_t ra = MEM_BASE + 0x20000 - 0x800;
 	struct ring r;
 	struct evt e;
 	uint64_t t;
 
-	tb_begin();
 	ring_init(&r, ra, 8);
 	t = ring_push(&r, 0, 0, KITE_TRB_TYPE_NOOP, KITE_TRB_DW3_IOC_MASK);
-	tb_wr(m, KITE_REG_CTX_STATE(5), KITE_CTX_STATE_STATE_DISABLED);
-	tb_wr(m, KITE_REG_CTX_CFG0(5), cfg(1, 1, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0));
-	tb_wr(m, KITE_REG_CTX_DEQ_LO(5), (uint32_t)ra | 1);
-	tb_wr(m, KITE_REG_CTX_DEQ_HI(5), 0);
-	tb_wr(m, KITE_REG_CTX_STATE(5), KITE_CTX_STATE_STATE_STOPPED);
+	kf_wr(m, KITE_REG_CTX_STATE(5), KITE_CTX_STATE_STATE_DISABLED);
+	kf_wr(m, KITE_REG_CTX_CFG0(5), cfg(1, 1, 0, KITE_CTX_CFG0_TYPE_BULK, 64, 0));
+	kf_wr(m, KITE_REG_CTX_DEQ_LO(5), (uint32_t)ra | 1);
+	kf_wr(m, KITE_REG_CTX_DEQ_HI(5), 0);
+	kf_wr(m, KITE_REG_CTX_STATE(5), KITE_CTX_STATE_STATE_STOPPED);
 	kite_model_tick(m, 2000);
-	TB_CHECK(!evt_next(&e), "STOPPED context ran");
+	KT_CHECK(!evt_next(&e), "STOPPED context ran");
 	doorbell(5);
-	TB_CHECK(evt_wait_xfer(&e, 100000) && e.ptr == t, "doorbell did not start the context");
-	TB_CHECK(ctx_state(5) == KITE_CTX_STATE_STATE_RUNNING, "state %u", ctx_state(5));
-	tb_end("xfer-doorbell-start");
+	KT_CHECK(evt_wait_xfer(&e, 100000) && e.ptr == t, "doorbell did not start the context");
+	KT_CHECK(ctx_state(5) == KITE_CTX_STATE_STATE_RUNNING, "state %u", ctx_state(5));
 }
 
-int main(void)
+/* the model and its ports, before the controller runs */
+static int set_port_rc[3];
+
+static void t_model(void *arg)
 {
-	struct kite_mem_ops ops = { m_read, m_write, NULL };
-	struct kite_model_config cfgm = { NULL, 2, KITE_ATTACH_UTMI, 0 };
-	struct kite_port_backend b0 = { dev_utmi, NULL, &devs[0] };
-	struct kite_port_backend b1 = { dev_utmi, NULL, &devs[1] };
+	(void)arg;
+	KT_CHECK(set_port_rc[0] == 0 && set_port_rc[1] == 0, "set_port");
+	KT_CHECK(set_port_rc[2] != 0, "set_port accepted a port beyond NUM_PORTS");
+	KT_CHECK(kite_model_busy(m) == 0, "busy after reset");
+	kf_wr(m, KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
+	KT_CHECK(kite_model_busy(m), "not busy while RUN = 1");
+	kf_wr(m, KITE_REG_USBCMD, 0);
+	kite_model_tick(m, 100);
+	KT_CHECK(kf_rd(m, KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK, "not HALTED");
+}
+
+static void t_bulk_out_scatter(void *arg) { (void)arg; t_bulk_out(2, 0); }
+static void t_bulk_out_latency_0(void *arg) { (void)arg; t_bulk_out(0, 0); }
+static void t_bulk_out_latency_500(void *arg) { (void)arg; t_bulk_out(500, 30); }
+
+/* after every other test: nothing written outside the buffers, AXI protocol, clock ratio */
+static void t_containment_stats(void *arg)
+{
 	struct kite_model_stats st;
 
-	m = kite_model_create(&cfgm, &ops);
-	if (!m) {
-		printf("FAIL xfer-create: kite_model_create failed\n");
-		return 1;
-	}
-	tb_begin();
-	TB_CHECK(kite_model_set_port(m, 0, &b0) == 0 && kite_model_set_port(m, 1, &b1) == 0,
-		 "set_port");
-	TB_CHECK(kite_model_set_port(m, 2, &b1) != 0, "set_port accepted a port beyond NUM_PORTS");
-	TB_CHECK(kite_model_busy(m) == 0, "busy after reset");
-	tb_wr(m, KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
-	TB_CHECK(kite_model_busy(m), "not busy while RUN = 1");
-	tb_wr(m, KITE_REG_USBCMD, 0);
-	kite_model_tick(m, 100);
-	TB_CHECK(tb_rd(m, KITE_REG_USBSTS) & KITE_USBSTS_HALTED_MASK, "not HALTED");
-	tb_end("model-ports-busy");
-
-	hc_start();
-	t_ports();
-	t_bulk_out("xfer-bulk-out-scatter", 2, 0);
-	t_bulk_out("xfer-latency-0", 0, 0);
-	t_bulk_out("xfer-latency-500-stalls", 500, 30);
-	t_bulk_in();
-	t_short();
-	t_zlp();
-	t_control();
-	t_nak_rr();
-	t_stall_cmds();
-	t_strikes();
-	t_trb_error();
-	t_bus_error();
-	t_link();
-	t_doorbell();
-	t_imod();
-	t_evt_full();
-
-	tb_begin();
+	(void)arg;
 	kite_model_get_stats(m, &st);
-	TB_CHECK(wr_violations == 0, "%u DMA writes outside the buffers and rings", wr_violations);
-	TB_CHECK(kite_model_test_violations(m, NULL, 0) == 0, "AXI protocol violations");
-	TB_CHECK(st.usb_cycles > 0 && st.usb_cycles * 2 >= st.cycles - 4 &&
+	KT_CHECK(mem.violations == 0, "%lu DMA writes outside the buffers and rings, first: %s",
+		 mem.violations, mem.violation);
+	KT_CHECK(kite_model_test_violations(m, NULL, 0) == 0, "AXI protocol violations");
+	KT_CHECK(st.usb_cycles > 0 && st.usb_cycles * 2 >= st.cycles - 4 &&
 		 st.usb_cycles * 2 <= st.cycles + 4, "usb_cycles %llu cycles %llu",
 		 (unsigned long long)st.usb_cycles, (unsigned long long)st.cycles);
-	tb_end("xfer-dma-containment-stats");
+}
+
+/* run in this order on one controller (hc_start() between the first and the others) */
+static const struct kt_case model_cases[] = {
+	{ "model-ports-busy", t_model },
+};
+
+static const struct kt_case xfer_cases[] = {
+	{ "xfer-ports-events", t_ports },
+	{ "xfer-bulk-out-scatter", t_bulk_out_scatter },
+	{ "xfer-latency-0", t_bulk_out_latency_0 },
+	{ "xfer-latency-500-stalls", t_bulk_out_latency_500 },
+	{ "xfer-bulk-in-scatter", t_bulk_in },
+	{ "xfer-short-packet-skip", t_short },
+	{ "xfer-zlp-zero-length-td", t_zlp },
+	{ "xfer-control-td", t_control },
+	{ "xfer-nak-round-robin", t_nak_rr },
+	{ "xfer-stall-commands", t_stall_cmds },
+	{ "xfer-three-strikes", t_strikes },
+	{ "xfer-trb-error", t_trb_error },
+	{ "xfer-bus-error", t_bus_error },
+	{ "xfer-link-cycle", t_link },
+	{ "xfer-doorbell-start", t_doorbell },
+	{ "intr-moderation-ioc", t_imod },
+	{ "evt-ring-full-wrap", t_evt_full },
+	{ "xfer-dma-containment-stats", t_containment_stats },
+};
+
+int main(int argc, char **argv)
+{
+	struct kite_model_config cfgm = { .mem_latency = 2, .attach = KITE_ATTACH_UTMI };
+	struct kite_port_backend b0 = { dev_utmi, NULL, &devs[0] };
+	struct kite_port_backend b1 = { dev_utmi, NULL, &devs[1] };
+	struct kite_mem_ops ops = kf_mem_ops(&mem);
+
+	kt_init(&argc, argv);
+	mem.contain = true;
+	if (!kf_mem_add(&mem, MEM_BASE, MEM_SIZE) || !(m = kite_model_create(&cfgm, &ops))) {
+		kt_result("xfer-create", false, "kite_model_create failed");
+		return kt_finish();
+	}
+	set_port_rc[0] = kite_model_set_port(m, 0, &b0);
+	set_port_rc[1] = kite_model_set_port(m, 1, &b1);
+	set_port_rc[2] = kite_model_set_port(m, 2, &b1);
+	kt_run(model_cases, KT_ARRAY_SIZE(model_cases), NULL);
+	hc_start();
+	kt_run(xfer_cases, KT_ARRAY_SIZE(xfer_cases), NULL);
 	kite_model_destroy(m);
-	return tb_failures ? 1 : 0;
+	kf_mem_free(&mem);
+	return kt_finish();
 }
