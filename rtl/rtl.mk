@@ -124,7 +124,7 @@ RTL_STUB_LIB := $(RTL_BUILD)/stub/libkitemodel.a
 $(eval $(call kite_model_rules,$(RTL_BUILD)/stub,-GNUM_PORTS=2 -GNUM_CTX=8 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8,-O1,$(RTL_STUB_SRCS)))
 
 # ------------------------------------------------------------------ testbenches
-RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS)
+RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS) -I$(TOP)/sim/testlib
 RTL_TB_COMMON := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h
 
 # $(call kite_tb_rule,BINARY,SOURCE,LIBRARY)
@@ -142,10 +142,17 @@ RTL_TB_XFER := $(RTL_BUILD)/tb/kite_xfer_tb
 RTL_TB_CDC := $(RTL_BUILD)/tb/kite_cdc_tb
 RTL_TB_REGGEN := $(RTL_BUILD)/tb/reggen_tb.sh
 RTL_TB_WB := $(RTL_BUILD)/tb/kite_wb_top_tb
+RTL_TB_WALK := $(RTL_BUILD)/tb/kite_regs_walk_tb $(RTL_BUILD)/tb/kite_regs_walk_tb-minimal
 RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN) \
-	$(RTL_TB_WB)
+	$(RTL_TB_WB) $(RTL_TB_WALK)
 
-$(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c $(TOP)/sim/testlib/kite_test.c,$(KITE_MODEL_LIB)))
+# the generated register walk (rtl/tb/kite_regs_walk), on the default and the minimal model
+RTL_WALK_SRCS := $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk_tb.c $(TOP)/sim/testlib/kite_test.c
+$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb,$(RTL_WALK_SRCS),$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb-minimal,$(RTL_WALK_SRCS),$(KITE_MODEL_MINIMAL_LIB)))
+$(RTL_TB_REGS) $(RTL_TB_WALK): $(TOP)/sim/testlib/kite_test.h
+$(RTL_TB_WALK): $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk.h
 $(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
 $(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,$(RTL_STUB_LIB)))
 
@@ -218,6 +225,8 @@ rtl-test:
 		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
 		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
 		reggen_tb.sh) sh $$t $(TOP) || true ;; \
+		kite_regs_walk_tb) $$t $(addprefix -p ,$(KITE_CONFIG_default)) || true ;; \
+		kite_regs_walk_tb-minimal) $$t -n minimal $(addprefix -p ,$(KITE_CONFIG_minimal)) || true ;; \
 		*) $$t || true ;; \
 		esac; \
 	done

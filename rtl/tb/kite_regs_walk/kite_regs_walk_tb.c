@@ -29,7 +29,8 @@
  * the parameters: the defaults in the table, overridden by `-p NAME=VALUE` (rtl/rtl.mk passes
  * the configuration the model was built with).
  *
- * Usage: kite_regs_walk_tb [-t PATTERN] [-l] [-p NAME=VALUE]...
+ * Usage: kite_regs_walk_tb [-t PATTERN] [-l] [-n NAME] [-p NAME=VALUE]...
+ * (-n NAME: every test name starts NAME-, for the walk of another configuration)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,8 @@
 #include "kite_regs_walk.h"
 #include "kite_test.h"
 
+/* -n NAME: test names start NAME- (the walk of another configuration) */
+static char name_prefix[40];
 static const uint32_t lane_mask[4] = { 0x000000ff, 0x0000ff00, 0x00ff0000, 0xff000000 };
 
 struct walk {
@@ -177,7 +180,7 @@ static void test_reset(struct walk *w, const struct kite_walk_reg *r, uint32_t n
 	char nm[64];
 	uint32_t v, exp;
 
-	if (!kt_begin("reg-%s-reset", inst_name(r, n, nm, sizeof(nm))))
+	if (!kt_begin("%sreg-%s-reset", name_prefix, inst_name(r, n, nm, sizeof(nm))))
 		return;
 	v = rd(w, offset_of(r, n));
 	exp = exists ? reset_value(w, r) : 0;
@@ -230,7 +233,7 @@ static void test_write(struct walk *w, const struct kite_walk_reg *r, uint32_t n
 	const char *kind = writable ? "rw" : r->w1c_mask ? "w1c" : "ro";
 	char nm[64];
 
-	if (!kt_begin("reg-%s-%s", inst_name(r, n, nm, sizeof(nm)), kind))
+	if (!kt_begin("%sreg-%s-%s", name_prefix, inst_name(r, n, nm, sizeof(nm)), kind))
 		return;
 	orig = cur = rd(w, off);
 	for (unsigned int i = 0; i < KT_ARRAY_SIZE(fixed); i++)
@@ -285,7 +288,7 @@ static void test_absent(struct walk *w, const struct kite_walk_reg *r, uint32_t 
 	uint32_t snap[64];
 	char nm[64];
 
-	if (!kt_begin("reg-%s-absent", inst_name(r, n, nm, sizeof(nm))))
+	if (!kt_begin("%sreg-%s-absent", name_prefix, inst_name(r, n, nm, sizeof(nm))))
 		return;
 	for (uint32_t i = 0; i < have && i < KT_ARRAY_SIZE(snap); i++)
 		snap[i] = rd(w, offset_of(r, i));
@@ -325,7 +328,7 @@ static void test_unmapped(struct walk *w)
 	static uint32_t offs[KITE_WALK_BLOCK_SIZE / 4];
 	unsigned int nsnap, holes = 0;
 
-	if (!kt_begin("reg-unmapped"))
+	if (!kt_begin("%sreg-unmapped", name_prefix))
 		return;
 	for (unsigned int i = 0; i < KITE_WALK_NREGS; i++)
 		for (uint32_t n = 0; n < kite_walk_regs[i].count; n++)
@@ -399,7 +402,11 @@ int main(int argc, char **argv)
 			i++;
 			continue;
 		}
-		fprintf(stderr, "usage: %s [-t PATTERN] [-l] [-p NAME=VALUE]...\n"
+		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
+			snprintf(name_prefix, sizeof(name_prefix), "%s-", argv[++i]);
+			continue;
+		}
+		fprintf(stderr, "usage: %s [-t PATTERN] [-l] [-n NAME] [-p NAME=VALUE]...\n"
 			"bad argument '%s' (NAME is one of the table's parameters)\n", argv[0],
 			argv[i]);
 		return 2;
