@@ -153,6 +153,9 @@ $(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb,$(RTL_WALK_SRCS),$(
 $(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb-minimal,$(RTL_WALK_SRCS),$(KITE_MODEL_MINIMAL_LIB)))
 $(RTL_TB_REGS) $(RTL_TB_WALK): $(TOP)/sim/testlib/kite_test.h
 $(RTL_TB_WALK): $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk.h
+# the parameters the walk expects: the configuration's, and the on-chip PHY kite_sim_top adds
+RTL_WALK_PARAMS_default := $(KITE_CONFIG_default) ONCHIP_PHY=1
+RTL_WALK_PARAMS_minimal := $(KITE_CONFIG_minimal) ONCHIP_PHY=1
 $(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
 $(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,$(RTL_STUB_LIB)))
 
@@ -225,8 +228,8 @@ rtl-test:
 		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
 		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
 		reggen_tb.sh) sh $$t $(TOP) || true ;; \
-		kite_regs_walk_tb) $$t $(addprefix -p ,$(KITE_CONFIG_default)) || true ;; \
-		kite_regs_walk_tb-minimal) $$t -n minimal $(addprefix -p ,$(KITE_CONFIG_minimal)) || true ;; \
+		kite_regs_walk_tb) $$t $(addprefix -p ,$(RTL_WALK_PARAMS_default)) || true ;; \
+		kite_regs_walk_tb-minimal) $$t -n minimal $(addprefix -p ,$(RTL_WALK_PARAMS_minimal)) || true ;; \
 		*) $$t || true ;; \
 		esac; \
 	done
