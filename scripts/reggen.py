@@ -194,20 +194,23 @@ def expr_tokens(expr, params, where):
     return toks
 
 
+def expr_translate(expr, params, where, param_fmt, clog2, div):
+    """The expression's tokens with parameters as param_fmt, clog2 and / renamed, joined."""
+    out = []
+    for num, ident, op in expr_tokens(expr, params, where):
+        if ident is not None:
+            out.append(clog2 if ident == "clog2" else param_fmt.format(ident))
+        else:
+            out.append(num if num is not None else (div if op == "/" else op))
+    text = " ".join(out)
+    return re.sub(r"\( ", "(", re.sub(r" \)", ")", text.replace(f"{clog2} (", f"{clog2}(")))
+
+
 def expr_eval(expr, params, where):
     """Value of the expression with the parameters' defaults (checks that it is well formed)."""
-    py = []
-    for num, ident, op in expr_tokens(expr, params, where):
-        if num is not None:
-            py.append(num)
-        elif ident == "clog2":
-            py.append("_clog2")
-        elif ident is not None:
-            py.append(f"_p[{ident!r}]")
-        else:
-            py.append("//" if op == "/" else op)
+    py = expr_translate(expr, params, where, "_p[{!r}]", "_clog2", "//")
     try:
-        v = eval(" ".join(py), {"__builtins__": {}},  # noqa: S307 (checked tokens only)
+        v = eval(py, {"__builtins__": {}},  # noqa: S307 (checked tokens only)
                  {"_p": params, "_clog2": lambda x: max(0, (int(x) - 1).bit_length())})
     except Exception as e:  # noqa: BLE001
         raise DescError(f"{where}: cannot evaluate '{expr}': {e}") from e
@@ -216,18 +219,7 @@ def expr_eval(expr, params, where):
 
 def expr_c(expr, params, where):
     """The expression in C over `const uint32_t *p` (indices KITE_WALK_P_<NAME>)."""
-    out = []
-    for num, ident, op in expr_tokens(expr, params, where):
-        if num is not None:
-            out.append(num)
-        elif ident == "clog2":
-            out.append("kite_walk_clog2")
-        elif ident is not None:
-            out.append(f"p[KITE_WALK_P_{ident}]")
-        else:
-            out.append(op)
-    return re.sub(r"\( ", "(", re.sub(r" \)", ")", re.sub(r"kite_walk_clog2 \(", "kite_walk_clog2(",
-                                                       " ".join(out))))
+    return expr_translate(expr, params, where, "p[KITE_WALK_P_{}]", "kite_walk_clog2", "/")
 
 
 def load_walk(path, params, regs):
@@ -537,19 +529,15 @@ def gen_walk(block, regs):
             "};", "",
             "static inline uint32_t kite_walk_clog2(uint32_t v)", "{", "\tuint32_t r = 0;", "",
             "\twhile ((1ull << r) < v)", "\t\tr++;", "\treturn r;", "}", ""]
-    funcs = {}
+    exprs = {}   # C text -> (index, description text)
 
     def fn(expr, what):
         if expr is None:
-            return "NULL"
+            return "0"
         c = expr_c(expr, params, what)
-        if c not in funcs:
-            name = f"kite_walk_x{len(funcs)}"
-            funcs[c] = name
-            out.append(f"/* {' '.join(str(expr).split())} */")
-            out.append(f"static inline uint32_t {name}(const uint32_t *p)")
-            out.extend(["{", "\t(void)p;", f"\treturn (uint32_t)({c});", "}", ""])
-        return funcs[c]
+        if c not in exprs:
+            exprs[c] = (len(exprs) + 1, " ".join(str(expr).split()))
+        return str(exprs[c][0])
 
     out += ["struct kite_walk_field {",
             "\tconst char *name;",
@@ -557,8 +545,8 @@ def gen_walk(block, regs):
             "\tuint8_t access;\t\t/* enum kite_walk_access */",
             "\tuint8_t has_reset;",
             "\tuint32_t reset;\t\t/* not shifted */",
-            "\t/* ro without reset: its value from the parameters, and as text */",
-            "\tuint32_t (*hw_reset)(const uint32_t *p);",
+            "\t/* ro without reset: its value from the parameters (kite_walk_expr), as text */",
+            "\tuint8_t hw_reset;",
             "\tconst char *hw_reset_expr;",
             "\tconst char *side_effect;\t/* written with its current value only, or NULL */",
             "};", "",
@@ -570,12 +558,10 @@ def gen_walk(block, regs):
             "\tuint32_t reset, reset_mask;\t/* fields with a fixed reset value */",
             "\tuint32_t hw_reset_mask;\t\t/* fields whose reset comes from the parameters */",
             "\tconst char *side_effect;\t/* the register is never written, or NULL */",
-            "\t/* NULL: always there; else 0 makes it read 0 and ignore writes */",
-            "\tuint32_t (*present)(const uint32_t *p);",
-            "\t/* arrays: NULL, or the number of instances that exist (the others read 0) */",
-            "\tuint32_t (*count_present)(const uint32_t *p);",
-            "\t/* NULL, or while nonzero the register holds only what narrow says */",
-            "\tuint32_t (*narrow_when)(const uint32_t *p);",
+            "\t/* expressions (kite_walk_expr; 0: none): the register exists while present is",
+            "\t * nonzero (else reads 0, ignores writes); instances from count_present on",
+            "\t * read 0; while narrow_when is nonzero it holds only what narrow says */",
+            "\tuint8_t present, count_present, narrow_when;",
             "\tuint8_t narrow;\t\t/* enum kite_walk_narrow */",
             "\tint w1c_set_by;\t\t/* index of the register setting the w1c bits, or -1 */",
             "\tconst struct kite_walk_field *fields;",
@@ -626,6 +612,12 @@ def gen_walk(block, regs):
                 f"kite_walk_f_{r['name']}, {len(fs)} }},"]
     out += ["};", "", c_define("KITE_WALK_NREGS", f"{len(regs)}"),
             c_define("KITE_WALK_BLOCK_SIZE", f"0x{block['size']:x}"), "",
+            "/* Value of expression x of the tables (0: none) for the parameters p */",
+            "static inline uint32_t kite_walk_expr(unsigned int x, const uint32_t *p)", "{",
+            "\tswitch (x) {"]
+    for c, (i, text) in exprs.items():
+        out += [f"\tcase {i}:\t/* {text} */", f"\t\treturn (uint32_t)({c});"]
+    out += ["\tdefault:", "\t\treturn 0;", "\t}", "}", "",
             f"#endif /* {guard} */", ""]
     text = "\n".join(out)
     for ln in out:

@@ -72,8 +72,8 @@ struct kite_walk_field {
 	uint8_t access;		/* enum kite_walk_access */
 	uint8_t has_reset;
 	uint32_t reset;		/* not shifted */
-	/* ro without reset: its value from the parameters, and as text */
-	uint32_t (*hw_reset)(const uint32_t *p);
+	/* ro without reset: its value from the parameters (kite_walk_expr), as text */
+	uint8_t hw_reset;
 	const char *hw_reset_expr;
 	const char *side_effect;	/* written with its current value only, or NULL */
 };
@@ -86,404 +86,332 @@ struct kite_walk_reg {
 	uint32_t reset, reset_mask;	/* fields with a fixed reset value */
 	uint32_t hw_reset_mask;		/* fields whose reset comes from the parameters */
 	const char *side_effect;	/* the register is never written, or NULL */
-	/* NULL: always there; else 0 makes it read 0 and ignore writes */
-	uint32_t (*present)(const uint32_t *p);
-	/* arrays: NULL, or the number of instances that exist (the others read 0) */
-	uint32_t (*count_present)(const uint32_t *p);
-	/* NULL, or while nonzero the register holds only what narrow says */
-	uint32_t (*narrow_when)(const uint32_t *p);
+	/* expressions (kite_walk_expr; 0: none): the register exists while present is
+	 * nonzero (else reads 0, ignores writes); instances from count_present on
+	 * read 0; while narrow_when is nonzero it holds only what narrow says */
+	uint8_t present, count_present, narrow_when;
 	uint8_t narrow;		/* enum kite_walk_narrow */
 	int w1c_set_by;		/* index of the register setting the w1c bits, or -1 */
 	const struct kite_walk_field *fields;
 	unsigned int nfields;
 };
 
-/* ADDR_WIDTH */
-static inline uint32_t kite_walk_x0(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_ADDR_WIDTH]);
-}
-
-/* clog2(DATA_WIDTH / 8) */
-static inline uint32_t kite_walk_x1(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_DATA_WIDTH] / 8));
-}
-
-/* NUM_PORTS */
-static inline uint32_t kite_walk_x2(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_NUM_PORTS]);
-}
-
-/* SELF_TEST */
-static inline uint32_t kite_walk_x3(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_SELF_TEST]);
-}
-
-/* clog2(MAX_BURST_BEATS) */
-static inline uint32_t kite_walk_x4(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_MAX_BURST_BEATS]));
-}
-
-/* NUM_CTX */
-static inline uint32_t kite_walk_x5(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_NUM_CTX]);
-}
-
-/* clog2(PKT_BUF_BYTES) */
-static inline uint32_t kite_walk_x6(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_PKT_BUF_BYTES]));
-}
-
-/* 1 */
-static inline uint32_t kite_walk_x7(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(1);
-}
-
-/* ONCHIP_PHY */
-static inline uint32_t kite_walk_x8(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_ONCHIP_PHY]);
-}
-
-/* ADDR_WIDTH <= 32 */
-static inline uint32_t kite_walk_x9(const uint32_t *p)
-{
-	(void)p;
-	return (uint32_t)(p[KITE_WALK_P_ADDR_WIDTH] <= 32);
-}
-
 static const struct kite_walk_field kite_walk_f_ID[] = {
-	{ "MAGIC", 0, 32, KITE_WALK_RO, 1, 0x4b495445, NULL,
+	{ "MAGIC", 0, 32, KITE_WALK_RO, 1, 0x4b495445, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_VERSION[] = {
-	{ "PATCH", 0, 16, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "PATCH", 0, 16, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "MINOR", 16, 8, KITE_WALK_RO, 1, 0x2, NULL,
+	{ "MINOR", 16, 8, KITE_WALK_RO, 1, 0x2, 0,
 	  NULL, NULL },
-	{ "MAJOR", 24, 8, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "MAJOR", 24, 8, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CAP[] = {
-	{ "ADDR_WIDTH", 0, 8, KITE_WALK_RO, 0, 0x0, kite_walk_x0,
+	{ "ADDR_WIDTH", 0, 8, KITE_WALK_RO, 0, 0x0, 1,
 	  "ADDR_WIDTH", NULL },
-	{ "DATA_BYTES_LOG2", 8, 4, KITE_WALK_RO, 0, 0x0, kite_walk_x1,
+	{ "DATA_BYTES_LOG2", 8, 4, KITE_WALK_RO, 0, 0x0, 2,
 	  "clog2(DATA_WIDTH / 8)", NULL },
-	{ "NUM_PORTS", 12, 4, KITE_WALK_RO, 0, 0x0, kite_walk_x2,
+	{ "NUM_PORTS", 12, 4, KITE_WALK_RO, 0, 0x0, 3,
 	  "NUM_PORTS", NULL },
-	{ "DMA_TEST", 16, 1, KITE_WALK_RO, 0, 0x0, kite_walk_x3,
+	{ "DMA_TEST", 16, 1, KITE_WALK_RO, 0, 0x0, 4,
 	  "SELF_TEST", NULL },
-	{ "MAX_BURST_LOG2", 20, 4, KITE_WALK_RO, 0, 0x0, kite_walk_x4,
+	{ "MAX_BURST_LOG2", 20, 4, KITE_WALK_RO, 0, 0x0, 5,
 	  "clog2(MAX_BURST_BEATS)", NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CAP_HOST[] = {
-	{ "NUM_CTX", 0, 8, KITE_WALK_RO, 0, 0x0, kite_walk_x5,
+	{ "NUM_CTX", 0, 8, KITE_WALK_RO, 0, 0x0, 6,
 	  "NUM_CTX", NULL },
-	{ "PKT_BUF_LOG2", 8, 4, KITE_WALK_RO, 0, 0x0, kite_walk_x6,
+	{ "PKT_BUF_LOG2", 8, 4, KITE_WALK_RO, 0, 0x0, 7,
 	  "clog2(PKT_BUF_BYTES)", NULL },
-	{ "ISO", 16, 1, KITE_WALK_RO, 0, 0x0, kite_walk_x7,
+	{ "ISO", 16, 1, KITE_WALK_RO, 0, 0x0, 8,
 	  "1", NULL },
-	{ "LOW_SPEED", 17, 1, KITE_WALK_RO, 0, 0x0, kite_walk_x7,
+	{ "LOW_SPEED", 17, 1, KITE_WALK_RO, 0, 0x0, 8,
 	  "1", NULL },
-	{ "ONCHIP_PHY", 18, 1, KITE_WALK_RO, 0, 0x0, kite_walk_x8,
+	{ "ONCHIP_PHY", 18, 1, KITE_WALK_RO, 0, 0x0, 9,
 	  "ONCHIP_PHY", NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_SCRATCH[] = {
-	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_INT_STATUS[] = {
-	{ "DMATEST_DONE", 0, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "DMATEST_DONE", 0, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "DMATEST_ERROR", 1, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "DMATEST_ERROR", 1, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "EVENT", 2, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "EVENT", 2, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PORT_CHANGE", 3, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "PORT_CHANGE", 3, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "HOST_ERROR", 4, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "HOST_ERROR", 4, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "SOF", 5, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "SOF", 5, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_INT_ENABLE[] = {
-	{ "DMATEST_DONE", 0, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "DMATEST_DONE", 0, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "DMATEST_ERROR", 1, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "DMATEST_ERROR", 1, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "EVENT", 2, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "EVENT", 2, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PORT_CHANGE", 3, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "PORT_CHANGE", 3, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "HOST_ERROR", 4, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "HOST_ERROR", 4, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "SOF", 5, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "SOF", 5, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_INT_FORCE[] = {
-	{ "DMATEST_DONE", 0, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "DMATEST_DONE", 0, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "DMATEST_ERROR", 1, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "DMATEST_ERROR", 1, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "EVENT", 2, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "EVENT", 2, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "PORT_CHANGE", 3, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "PORT_CHANGE", 3, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "HOST_ERROR", 4, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "HOST_ERROR", 4, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "SOF", 5, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "SOF", 5, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_USBCMD[] = {
-	{ "RUN", 0, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "RUN", 0, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "HCRESET", 1, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "HCRESET", 1, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, "writing 1 resets the host controller (contexts, event ring, port change bits)" },
 };
 
 static const struct kite_walk_field kite_walk_f_USBSTS[] = {
-	{ "HALTED", 0, 1, KITE_WALK_RO, 1, 0x1, NULL,
+	{ "HALTED", 0, 1, KITE_WALK_RO, 1, 0x1, 0,
 	  NULL, NULL },
-	{ "EVT_FULL", 1, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "EVT_FULL", 1, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "HOST_ERROR", 2, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "HOST_ERROR", 2, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_FRAME[] = {
-	{ "NUMBER", 0, 11, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "NUMBER", 0, 11, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_FRAME_INTERVAL[] = {
-	{ "FI", 0, 14, KITE_WALK_RW, 1, 0x2edf, NULL,
+	{ "FI", 0, 14, KITE_WALK_RW, 1, 0x2edf, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_EVT_BASE_LO[] = {
-	{ "ADDR", 6, 26, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 6, 26, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_EVT_BASE_HI[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_EVT_SIZE[] = {
-	{ "ENTRIES", 0, 13, KITE_WALK_RW, 1, 0x10, NULL,
+	{ "ENTRIES", 0, 13, KITE_WALK_RW, 1, 0x10, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_IMOD[] = {
-	{ "INTERVAL", 0, 16, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "INTERVAL", 0, 16, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_EVT_DEQ_LO[] = {
-	{ "ADDR", 4, 28, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 4, 28, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_EVT_DEQ_HI[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DOORBELL[] = {
-	{ "CTX", 0, 6, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "CTX", 0, 6, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CMD[] = {
-	{ "START", 0, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "START", 0, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, "writing 1 runs a command, which writes a COMMAND event to memory" },
-	{ "OP", 4, 4, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "OP", 4, 4, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "CTX", 8, 6, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "CTX", 8, 6, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CMD_ARG_LO[] = {
-	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CMD_ARG_HI[] = {
-	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "VALUE", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CMD_STATUS[] = {
-	{ "BUSY", 0, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "BUSY", 0, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_PORTSC[] = {
-	{ "CONNECTED", 0, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "CONNECTED", 0, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "ENABLED", 1, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "ENABLED", 1, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "POWER", 2, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "POWER", 2, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "RESET", 3, 1, KITE_WALK_RW1S, 1, 0x0, NULL,
+	{ "RESET", 3, 1, KITE_WALK_RW1S, 1, 0x0, 0,
 	  NULL, "writing 1 drives a 10 ms bus reset" },
-	{ "SUSPEND", 4, 1, KITE_WALK_RW1S, 1, 0x0, NULL,
+	{ "SUSPEND", 4, 1, KITE_WALK_RW1S, 1, 0x0, 0,
 	  NULL, "writing 1 suspends the port" },
-	{ "RESUME", 5, 1, KITE_WALK_RW1S, 1, 0x0, NULL,
+	{ "RESUME", 5, 1, KITE_WALK_RW1S, 1, 0x0, 0,
 	  NULL, "writing 1 drives resume signalling" },
-	{ "LS", 6, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "LS", 6, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "OVERCURRENT", 7, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "OVERCURRENT", 7, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "DISABLE", 8, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "DISABLE", 8, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, NULL },
-	{ "CSC", 16, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "CSC", 16, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PEC", 17, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "PEC", 17, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PRC", 18, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "PRC", 18, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "OCC", 19, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "OCC", 19, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PSC", 20, 1, KITE_WALK_W1C, 1, 0x0, NULL,
+	{ "PSC", 20, 1, KITE_WALK_W1C, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_SRC_LO[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_SRC_HI[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_DST_LO[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_DST_HI[] = {
-	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ADDR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_LEN[] = {
-	{ "BYTES", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "BYTES", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_PATTERN[] = {
-	{ "SEED", 0, 8, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "SEED", 0, 8, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "STEP", 8, 8, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "STEP", 8, 8, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_CTRL[] = {
-	{ "START", 0, 1, KITE_WALK_WO, 0, 0x0, NULL,
+	{ "START", 0, 1, KITE_WALK_WO, 0, 0x0, 0,
 	  NULL, "writing 1 starts a DMA self-test" },
-	{ "OP", 4, 2, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "OP", 4, 2, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_STATUS[] = {
-	{ "BUSY", 0, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "BUSY", 0, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "DONE", 1, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "DONE", 1, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "ERROR", 2, 1, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "ERROR", 2, 1, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "ERR_CODE", 4, 4, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "ERR_CODE", 4, 4, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_CRC[] = {
-	{ "VALUE", 0, 32, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "VALUE", 0, 32, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_DONE_BYTES[] = {
-	{ "BYTES", 0, 32, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "BYTES", 0, 32, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_DMATEST_CYCLES[] = {
-	{ "COUNT", 0, 32, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "COUNT", 0, 32, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_CFG0[] = {
-	{ "DEV_ADDR", 0, 7, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "DEV_ADDR", 0, 7, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "EP_NUM", 8, 4, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "EP_NUM", 8, 4, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "DIR_IN", 12, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "DIR_IN", 12, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "TYPE", 13, 2, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "TYPE", 13, 2, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "LS", 15, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "LS", 15, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "MPS", 16, 11, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "MPS", 16, 11, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PORT", 28, 4, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "PORT", 28, 4, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_CFG1[] = {
-	{ "INTERVAL", 0, 8, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "INTERVAL", 0, 8, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_DEQ_LO[] = {
-	{ "DCS", 0, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "DCS", 0, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "PTR", 4, 28, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "PTR", 4, 28, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_DEQ_HI[] = {
-	{ "PTR", 0, 32, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "PTR", 0, 32, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_STATE[] = {
-	{ "STATE", 0, 3, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "STATE", 0, 3, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, "RUNNING makes the context fetch TRBs and locks its words against writes" },
-	{ "TOGGLE", 4, 1, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "TOGGLE", 4, 1, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
-	{ "ERRCNT", 8, 2, KITE_WALK_RW, 1, 0x0, NULL,
+	{ "ERRCNT", 8, 2, KITE_WALK_RW, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
 static const struct kite_walk_field kite_walk_f_CTX_TD_BYTES[] = {
-	{ "BYTES", 0, 24, KITE_WALK_RO, 1, 0x0, NULL,
+	{ "BYTES", 0, 24, KITE_WALK_RO, 1, 0x0, 0,
 	  NULL, NULL },
 };
 
@@ -492,251 +420,280 @@ static const struct kite_walk_reg kite_walk_regs[] = {
 	  0x00000000, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x4b495445, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_ID, 1 },
 	{ "VERSION", 0x004, 1, 4,
 	  0x00000000, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00020000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_VERSION, 3 },
 	{ "CAP", 0x008, 1, 4,
 	  0x00000000, 0x00f1ffff, 0x00000000, 0x00000000, 0x00000000, 0xff0e0000,
 	  0x00000000, 0x00000000, 0x00000000, 0x00f1ffff,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CAP, 5 },
 	{ "CAP_HOST", 0x00c, 1, 4,
 	  0x00000000, 0x00070fff, 0x00000000, 0x00000000, 0x00000000, 0xfff8f000,
 	  0x00000000, 0x00000000, 0x00000000, 0x00070fff,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CAP_HOST, 5 },
 	{ "SCRATCH", 0x010, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_SCRATCH, 1 },
 	{ "INT_STATUS", 0x020, 1, 4,
 	  0x00000000, 0x00000000, 0x0000003f, 0x00000000, 0x00000000, 0xffffffc0,
 	  0x00000000, 0x00000000, 0x0000003f, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  7, kite_walk_f_INT_STATUS, 6 },
 	{ "INT_ENABLE", 0x024, 1, 4,
 	  0x0000003f, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffffffc0,
 	  0x00000000, 0x00000000, 0x0000003f, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_INT_ENABLE, 6 },
 	{ "INT_FORCE", 0x028, 1, 4,
 	  0x00000000, 0x00000000, 0x00000000, 0x0000003f, 0x00000000, 0xffffffc0,
 	  0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_INT_FORCE, 6 },
 	{ "USBCMD", 0x040, 1, 4,
 	  0x00000001, 0x00000000, 0x00000000, 0x00000002, 0x00000000, 0xfffffffc,
 	  0x00000002, 0x00000000, 0x00000001, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_USBCMD, 2 },
 	{ "USBSTS", 0x044, 1, 4,
 	  0x00000000, 0x00000007, 0x00000000, 0x00000000, 0x00000000, 0xfffffff8,
 	  0x00000000, 0x00000001, 0x00000007, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_USBSTS, 3 },
 	{ "FRAME", 0x048, 1, 4,
 	  0x00000000, 0x000007ff, 0x00000000, 0x00000000, 0x00000000, 0xfffff800,
 	  0x00000000, 0x00000000, 0x000007ff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_FRAME, 1 },
 	{ "FRAME_INTERVAL", 0x04c, 1, 4,
 	  0x00003fff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffffc000,
 	  0x00000000, 0x00002edf, 0x00003fff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_FRAME_INTERVAL, 1 },
 	{ "EVT_BASE_LO", 0x050, 1, 4,
 	  0xffffffc0, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x0000003f,
 	  0x00000000, 0x00000000, 0xffffffc0, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_EVT_BASE_LO, 1 },
 	{ "EVT_BASE_HI", 0x054, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, kite_walk_x9, KITE_WALK_NARROW_NONZERO,
+	  0, 0, 10, KITE_WALK_NARROW_NONZERO,
 	  -1, kite_walk_f_EVT_BASE_HI, 1 },
 	{ "EVT_SIZE", 0x058, 1, 4,
 	  0x00001fff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffffe000,
 	  0x00000000, 0x00000010, 0x00001fff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_EVT_SIZE, 1 },
 	{ "IMOD", 0x05c, 1, 4,
 	  0x0000ffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffff0000,
 	  0x00000000, 0x00000000, 0x0000ffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_IMOD, 1 },
 	{ "EVT_DEQ_LO", 0x060, 1, 4,
 	  0xfffffff0, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x0000000f,
 	  0x00000000, 0x00000000, 0xfffffff0, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_EVT_DEQ_LO, 1 },
 	{ "EVT_DEQ_HI", 0x064, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, kite_walk_x9, KITE_WALK_NARROW_NONZERO,
+	  0, 0, 10, KITE_WALK_NARROW_NONZERO,
 	  -1, kite_walk_f_EVT_DEQ_HI, 1 },
 	{ "DOORBELL", 0x068, 1, 4,
 	  0x00000000, 0x00000000, 0x00000000, 0x0000003f, 0x00000000, 0xffffffc0,
 	  0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  "any write with byte 0 enabled rings the doorbell of context CTX",
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DOORBELL, 1 },
 	{ "CMD", 0x070, 1, 4,
 	  0x00003ff0, 0x00000000, 0x00000000, 0x00000001, 0x00000000, 0xffffc00e,
 	  0x00000001, 0x00000000, 0x00003ff0, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CMD, 3 },
 	{ "CMD_ARG_LO", 0x074, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CMD_ARG_LO, 1 },
 	{ "CMD_ARG_HI", 0x078, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, NULL, kite_walk_x9, KITE_WALK_NARROW_NONZERO,
+	  0, 0, 10, KITE_WALK_NARROW_NONZERO,
 	  -1, kite_walk_f_CMD_ARG_HI, 1 },
 	{ "CMD_STATUS", 0x07c, 1, 4,
 	  0x00000000, 0x00000001, 0x00000000, 0x00000000, 0x00000000, 0xfffffffe,
 	  0x00000000, 0x00000000, 0x00000001, 0x00000000,
 	  NULL,
-	  NULL, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  0, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CMD_STATUS, 1 },
 	{ "PORTSC", 0x080, 15, 4,
 	  0x00000004, 0x000000c3, 0x001f0000, 0x00000100, 0x00000038, 0xffe0fe00,
 	  0x00000038, 0x00000000, 0x001f00ff, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x2, NULL, KITE_WALK_NARROW_NONE,
+	  0, 3, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_PORTSC, 14 },
 	{ "DMATEST_SRC_LO", 0x100, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_SRC_LO, 1 },
 	{ "DMATEST_SRC_HI", 0x104, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, kite_walk_x9, KITE_WALK_NARROW_NONZERO,
+	  4, 0, 10, KITE_WALK_NARROW_NONZERO,
 	  -1, kite_walk_f_DMATEST_SRC_HI, 1 },
 	{ "DMATEST_DST_LO", 0x108, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_DST_LO, 1 },
 	{ "DMATEST_DST_HI", 0x10c, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, kite_walk_x9, KITE_WALK_NARROW_NONZERO,
+	  4, 0, 10, KITE_WALK_NARROW_NONZERO,
 	  -1, kite_walk_f_DMATEST_DST_HI, 1 },
 	{ "DMATEST_LEN", 0x110, 1, 4,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_LEN, 1 },
 	{ "DMATEST_PATTERN", 0x114, 1, 4,
 	  0x0000ffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffff0000,
 	  0x00000000, 0x00000000, 0x0000ffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_PATTERN, 2 },
 	{ "DMATEST_CTRL", 0x118, 1, 4,
 	  0x00000030, 0x00000000, 0x00000000, 0x00000001, 0x00000000, 0xffffffce,
 	  0x00000001, 0x00000000, 0x00000030, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_CTRL, 2 },
 	{ "DMATEST_STATUS", 0x11c, 1, 4,
 	  0x00000000, 0x000000f7, 0x00000000, 0x00000000, 0x00000000, 0xffffff08,
 	  0x00000000, 0x00000000, 0x000000f7, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_STATUS, 4 },
 	{ "DMATEST_CRC", 0x120, 1, 4,
 	  0x00000000, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_CRC, 1 },
 	{ "DMATEST_DONE_BYTES", 0x124, 1, 4,
 	  0x00000000, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_DONE_BYTES, 1 },
 	{ "DMATEST_CYCLES", 0x128, 1, 4,
 	  0x00000000, 0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  kite_walk_x3, NULL, NULL, KITE_WALK_NARROW_NONE,
+	  4, 0, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_DMATEST_CYCLES, 1 },
 	{ "CTX_CFG0", 0x800, 64, 32,
 	  0xf7ffff7f, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x08000080,
 	  0x00000000, 0x00000000, 0xf7ffff7f, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, NULL, KITE_WALK_NARROW_NONE,
+	  0, 6, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CTX_CFG0, 7 },
 	{ "CTX_CFG1", 0x804, 64, 32,
 	  0x000000ff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xffffff00,
 	  0x00000000, 0x00000000, 0x000000ff, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, NULL, KITE_WALK_NARROW_NONE,
+	  0, 6, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CTX_CFG1, 1 },
 	{ "CTX_DEQ_LO", 0x808, 64, 32,
 	  0xfffffff1, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x0000000e,
 	  0x00000000, 0x00000000, 0xfffffff1, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, NULL, KITE_WALK_NARROW_NONE,
+	  0, 6, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CTX_DEQ_LO, 2 },
 	{ "CTX_DEQ_HI", 0x80c, 64, 32,
 	  0xffffffff, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 	  0x00000000, 0x00000000, 0xffffffff, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, kite_walk_x9, KITE_WALK_NARROW_ZERO,
+	  0, 6, 10, KITE_WALK_NARROW_ZERO,
 	  -1, kite_walk_f_CTX_DEQ_HI, 1 },
 	{ "CTX_STATE", 0x810, 64, 32,
 	  0x00000317, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0xfffffce8,
 	  0x00000007, 0x00000000, 0x00000317, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, NULL, KITE_WALK_NARROW_NONE,
+	  0, 6, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CTX_STATE, 3 },
 	{ "CTX_TD_BYTES", 0x814, 64, 32,
 	  0x00000000, 0x00ffffff, 0x00000000, 0x00000000, 0x00000000, 0xff000000,
 	  0x00000000, 0x00000000, 0x00ffffff, 0x00000000,
 	  NULL,
-	  NULL, kite_walk_x5, NULL, KITE_WALK_NARROW_NONE,
+	  0, 6, 0, KITE_WALK_NARROW_NONE,
 	  -1, kite_walk_f_CTX_TD_BYTES, 1 },
 };
 
 #define KITE_WALK_NREGS				41
 #define KITE_WALK_BLOCK_SIZE			0x1000
+
+/* Value of expression x of the tables (0: none) for the parameters p */
+static inline uint32_t kite_walk_expr(unsigned int x, const uint32_t *p)
+{
+	switch (x) {
+	case 1:	/* ADDR_WIDTH */
+		return (uint32_t)(p[KITE_WALK_P_ADDR_WIDTH]);
+	case 2:	/* clog2(DATA_WIDTH / 8) */
+		return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_DATA_WIDTH] / 8));
+	case 3:	/* NUM_PORTS */
+		return (uint32_t)(p[KITE_WALK_P_NUM_PORTS]);
+	case 4:	/* SELF_TEST */
+		return (uint32_t)(p[KITE_WALK_P_SELF_TEST]);
+	case 5:	/* clog2(MAX_BURST_BEATS) */
+		return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_MAX_BURST_BEATS]));
+	case 6:	/* NUM_CTX */
+		return (uint32_t)(p[KITE_WALK_P_NUM_CTX]);
+	case 7:	/* clog2(PKT_BUF_BYTES) */
+		return (uint32_t)(kite_walk_clog2(p[KITE_WALK_P_PKT_BUF_BYTES]));
+	case 8:	/* 1 */
+		return (uint32_t)(1);
+	case 9:	/* ONCHIP_PHY */
+		return (uint32_t)(p[KITE_WALK_P_ONCHIP_PHY]);
+	case 10:	/* ADDR_WIDTH <= 32 */
+		return (uint32_t)(p[KITE_WALK_P_ADDR_WIDTH] <= 32);
+	default:
+		return 0;
+	}
+}
 
 #endif /* KITE_REGS_WALK_H */

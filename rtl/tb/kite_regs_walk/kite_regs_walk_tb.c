@@ -80,16 +80,19 @@ static uint32_t instances(const struct walk *w, const struct kite_walk_reg *r)
 {
 	uint32_t n = r->count;
 
-	if (r->present && !r->present(w->p))
+	if (r->present && !kite_walk_expr(r->present, w->p))
 		return 0;
-	if (r->count_present && r->count_present(w->p) < n)
-		n = r->count_present(w->p);
+	if (r->count_present && kite_walk_expr(r->count_present, w->p) < n)
+		n = kite_walk_expr(r->count_present, w->p);
 	return n;
 }
 
-static int narrow(const struct walk *w, const struct kite_walk_reg *r)
+/* What a register holding v reads while its narrow_when expression holds. */
+static uint32_t narrowed(const struct walk *w, const struct kite_walk_reg *r, uint32_t v)
 {
-	return r->narrow_when && r->narrow_when(w->p) ? r->narrow : KITE_WALK_NARROW_NONE;
+	if (!r->narrow_when || !kite_walk_expr(r->narrow_when, w->p))
+		return v;
+	return r->narrow == KITE_WALK_NARROW_NONZERO ? v != 0 : 0;
 }
 
 static uint32_t offset_of(const struct kite_walk_reg *r, uint32_t n)
@@ -130,16 +133,9 @@ static uint32_t reset_value(const struct walk *w, const struct kite_walk_reg *r)
 		uint32_t fm = f->width == 32 ? 0xffffffffu : ((1u << f->width) - 1);
 
 		if (f->hw_reset)
-			v |= (f->hw_reset(w->p) & fm) << f->lsb;
+			v |= (kite_walk_expr(f->hw_reset, w->p) & fm) << f->lsb;
 	}
-	switch (narrow(w, r)) {
-	case KITE_WALK_NARROW_ZERO:
-		return 0;
-	case KITE_WALK_NARROW_NONZERO:
-		return v != 0;
-	default:
-		return v;
-	}
+	return narrowed(w, r, v);
 }
 
 /* What the register reads after writing data with byte lanes lanes over the value cur. */
@@ -148,15 +144,8 @@ static uint32_t after_write(const struct walk *w, const struct kite_walk_reg *r,
 {
 	uint32_t rw = ((cur & ~lanes) | (data & lanes)) & r->rw_mask;
 
-	switch (narrow(w, r)) {
-	case KITE_WALK_NARROW_ZERO:
-		return 0;
-	case KITE_WALK_NARROW_NONZERO:
-		return rw != 0;
-	default:
-		return rw | (cur & (r->ro_mask | r->rw1s_mask)) |
-		       (cur & r->w1c_mask & ~(data & lanes));
-	}
+	return narrowed(w, r, rw | (cur & (r->ro_mask | r->rw1s_mask)) |
+			      (cur & r->w1c_mask & ~(data & lanes)));
 }
 
 /* A write of pattern that leaves the side-effect fields as they are. */
