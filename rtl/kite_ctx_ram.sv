@@ -109,6 +109,10 @@ module kite_ctx_ram #(
   localparam int unsigned IW = NUM_CTX > 1 ? $clog2(NUM_CTX) : 1;  // context index bits
   localparam int unsigned RAW = IW + 3;                            // RAM address bits
   // bits software can write, per word (the others read 0)
+  localparam logic [31:0] WMASK_CFG0 = kite_regs_pkg::KITE_CTX_CFG0_DEV_ADDR_MASK |
+      kite_regs_pkg::KITE_CTX_CFG0_EP_NUM_MASK | kite_regs_pkg::KITE_CTX_CFG0_DIR_IN_MASK |
+      kite_regs_pkg::KITE_CTX_CFG0_TYPE_MASK | kite_regs_pkg::KITE_CTX_CFG0_LS_MASK |
+      kite_regs_pkg::KITE_CTX_CFG0_MPS_MASK | kite_regs_pkg::KITE_CTX_CFG0_PORT_MASK;
   localparam logic [31:0] WMASK_CFG1 = kite_regs_pkg::KITE_CTX_CFG1_INTERVAL_MASK;
   localparam logic [31:0] WMASK_DEQ_LO = kite_regs_pkg::KITE_CTX_DEQ_LO_PTR_MASK |
                                          kite_regs_pkg::KITE_CTX_DEQ_LO_DCS_MASK;
@@ -159,6 +163,7 @@ module kite_ctx_ram #(
 
   always_comb begin
     unique case (reg_wr_word)
+      3'd0: sw_wmask = WMASK_CFG0;
       3'd1: sw_wmask = WMASK_CFG1;
       3'd2: sw_wmask = WMASK_DEQ_LO;
       3'd3: sw_wmask = ADDR_WIDTH > 32 ? 32'hffffffff : 32'h0;

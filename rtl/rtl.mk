@@ -128,7 +128,7 @@ $(eval $(call kite_model_rules,$(RTL_BUILD)/stub,-GNUM_PORTS=2 -GNUM_CTX=8 -GDAT
 RTL_TESTLIB := $(TOP)/sim/testlib
 RTL_TESTLIB_SRCS := $(RTL_TESTLIB)/kite_test.c $(RTL_TESTLIB)/kite_fixture.c
 RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS) -I$(RTL_TESTLIB)
-RTL_TB_COMMON := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h $(RTL_TESTLIB_SRCS) \
+RTL_TB_COMMON := $(TOP)/driver/kite_regs.h $(RTL_TESTLIB_SRCS) \
 	$(RTL_TESTLIB)/kite_test.h $(RTL_TESTLIB)/kite_fixture.h
 
 # $(call kite_tb_rule,BINARY,SOURCE,LIBRARY)
@@ -146,10 +146,20 @@ RTL_TB_XFER := $(RTL_BUILD)/tb/kite_xfer_tb
 RTL_TB_CDC := $(RTL_BUILD)/tb/kite_cdc_tb
 RTL_TB_REGGEN := $(RTL_BUILD)/tb/reggen_tb.sh
 RTL_TB_WB := $(RTL_BUILD)/tb/kite_wb_top_tb
+RTL_TB_WALK := $(RTL_BUILD)/tb/kite_regs_walk_tb $(RTL_BUILD)/tb/kite_regs_walk_tb-minimal
 RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN) \
-	$(RTL_TB_WB)
+	$(RTL_TB_WB) $(RTL_TB_WALK)
 
 $(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
+# the generated register walk (rtl/tb/kite_regs_walk), on the default and the minimal model
+RTL_WALK_SRCS := $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk_tb.c
+$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb,$(RTL_WALK_SRCS),$(KITE_MODEL_LIB)))
+$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb-minimal,$(RTL_WALK_SRCS),$(KITE_MODEL_MINIMAL_LIB)))
+$(RTL_TB_REGS) $(RTL_TB_WALK): $(TOP)/sim/testlib/kite_test.h
+$(RTL_TB_WALK): $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk.h
+# the parameters the walk expects: the configuration's, and the on-chip PHY kite_sim_top adds
+RTL_WALK_PARAMS_default := $(KITE_CONFIG_default) ONCHIP_PHY=1
+RTL_WALK_PARAMS_minimal := $(KITE_CONFIG_minimal) ONCHIP_PHY=1
 $(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
 $(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,$(RTL_STUB_LIB)))
 
@@ -228,6 +238,8 @@ rtl-test:
 		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
 		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
 		reggen_tb.sh) sh $$t $(TOP) || true ;; \
+		kite_regs_walk_tb) $$t $(addprefix -p ,$(RTL_WALK_PARAMS_default)) || true ;; \
+		kite_regs_walk_tb-minimal) $$t -n minimal $(addprefix -p ,$(RTL_WALK_PARAMS_minimal)) || true ;; \
 		*) $$t || true ;; \
 		esac; \
 	done

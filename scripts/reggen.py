@@ -6,6 +6,8 @@ Reads rtl/regs/kite_regs.toml (the single description of every register) and wri
   rtl/kite_regs_pkg.sv   SystemVerilog package kite_regs_pkg
   driver/kite_regs.h     C header for the driver, the simulator and the tests
   docs/registers.md      Markdown register map
+  rtl/tb/kite_regs_walk/kite_regs_walk.h
+                         the table of every register and field the generic register test walks
 
 Usage:
   scripts/reggen.py            regenerate the three files
@@ -24,6 +26,7 @@ SRC_REL = "rtl/regs/kite_regs.toml"
 OUT_SV = "rtl/kite_regs_pkg.sv"
 OUT_H = "driver/kite_regs.h"
 OUT_MD = "docs/registers.md"
+OUT_WALK = "rtl/tb/kite_regs_walk/kite_regs_walk.h"
 ACCESS = {
     "ro": "read-only",
     "rw": "read/write",
@@ -165,7 +168,101 @@ def load(path):
         r["fields_sorted"] = sorted(fields, key=lambda g: g["lsb"])
     regs_sorted = sorted(regs, key=lambda x: x["offset"])
     structs = load_structs(path, d.get("struct", []), names)
+    block["params"] = load_walk(path, d.get("params", {}), regs_sorted)
     return block, regs_sorted, structs
+
+
+# --------------------------------------------------------------------------- test metadata
+EXPR_TOKEN_RE = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z0-9_]*)|(<=|>=|==|!=|[-+*/()<>]))")
+NARROW = ("nonzero", "zero")
+
+
+def expr_tokens(expr, params, where):
+    """Split an expression of the [params] into tokens; reject anything else."""
+    toks, pos, text = [], 0, str(expr)
+    while pos < len(text.rstrip()):
+        m = EXPR_TOKEN_RE.match(text, pos)
+        if not m:
+            raise DescError(f"{where}: bad expression '{text}' at '{text[pos:]}'")
+        num, ident, op = m.groups()
+        if ident is not None and ident != "clog2" and ident not in params:
+            raise DescError(f"{where}: '{ident}' in '{text}' is not a [params] name")
+        toks.append((num, ident, op))
+        pos = m.end()
+    if not toks:
+        raise DescError(f"{where}: empty expression")
+    return toks
+
+
+def expr_translate(expr, params, where, param_fmt, clog2, div):
+    """The expression's tokens with parameters as param_fmt, clog2 and / renamed, joined."""
+    out = []
+    for num, ident, op in expr_tokens(expr, params, where):
+        if ident is not None:
+            out.append(clog2 if ident == "clog2" else param_fmt.format(ident))
+        else:
+            out.append(num if num is not None else (div if op == "/" else op))
+    text = " ".join(out)
+    return re.sub(r"\( ", "(", re.sub(r" \)", ")", text.replace(f"{clog2} (", f"{clog2}(")))
+
+
+def expr_eval(expr, params, where):
+    """Value of the expression with the parameters' defaults (checks that it is well formed)."""
+    py = expr_translate(expr, params, where, "_p[{!r}]", "_clog2", "//")
+    try:
+        v = eval(py, {"__builtins__": {}},  # noqa: S307 (checked tokens only)
+                 {"_p": params, "_clog2": lambda x: max(0, (int(x) - 1).bit_length())})
+    except Exception as e:  # noqa: BLE001
+        raise DescError(f"{where}: cannot evaluate '{expr}': {e}") from e
+    return int(v)
+
+
+def expr_c(expr, params, where):
+    """The expression in C over `const uint32_t *p` (indices KITE_WALK_P_<NAME>)."""
+    return expr_translate(expr, params, where, "p[KITE_WALK_P_{}]", "kite_walk_clog2", "/")
+
+
+def load_walk(path, params, regs):
+    """Check the register test metadata; return the [params] table."""
+    if not isinstance(params, dict):
+        raise DescError(f"{path}: [params] must be a table")
+    for k, v in params.items():
+        if not NAME_RE.match(k) or not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise DescError(f"{path}: [params] {k} = {v!r}: UPPER_CASE name, integer >= 0")
+    byname = {r["name"]: r for r in regs}
+    for r in regs:
+        where = f"{path}: register {r['name']}"
+        for k in ("present", "count_present", "narrow_when"):
+            if k in r:
+                expr_eval(r[k], params, f"{where} {k}")
+        if ("narrow" in r) != ("narrow_when" in r):
+            raise DescError(f"{where}: narrow and narrow_when go together")
+        if "narrow" in r and r["narrow"] not in NARROW:
+            raise DescError(f"{where}: narrow must be one of {', '.join(NARROW)}")
+        if "count_present" in r and r["count"] == 1:
+            raise DescError(f"{where}: count_present on a register that is not an array")
+        if "side_effect" in r and not str(r["side_effect"]).strip():
+            raise DescError(f"{where}: empty side_effect")
+        sb = r.get("w1c_set_by")
+        if sb is not None:
+            if sb not in byname or byname[sb]["count"] != 1:
+                raise DescError(f"{where}: w1c_set_by names no single register: {sb!r}")
+            if not any(f["access"] == "w1c" for f in r["field"]):
+                raise DescError(f"{where}: w1c_set_by on a register without w1c fields")
+        for f in r["field"]:
+            fwhere = f"{where} field {f['name']}"
+            if "hw_reset" in f:
+                if f["access"] != "ro" or f.get("reset") is not None:
+                    raise DescError(f"{fwhere}: hw_reset is for ro fields without reset")
+                v = expr_eval(f["hw_reset"], params, f"{fwhere} hw_reset")
+                if v < 0 or v >> f["width"]:
+                    raise DescError(f"{fwhere}: hw_reset {f['hw_reset']} = {v} with the default "
+                                    f"parameters does not fit in {f['width']} bit(s)")
+            elif f["access"] == "ro" and f.get("reset") is None:
+                raise DescError(f"{fwhere}: a ro field needs reset or hw_reset")
+            if "side_effect" in f and not str(f["side_effect"]).strip():
+                raise DescError(f"{fwhere}: empty side_effect")
+    return params
 
 
 def load_structs(path, structs, reg_names):
@@ -391,6 +488,144 @@ def gen_h(block, regs, structs):
     return "\n".join(out)
 
 
+# --------------------------------------------------------------------------- register test table
+WALK_ACCESS = {"ro": "KITE_WALK_RO", "rw": "KITE_WALK_RW", "w1c": "KITE_WALK_W1C",
+               "wo": "KITE_WALK_WO", "rw1s": "KITE_WALK_RW1S"}
+
+
+def c_str(text):
+    return '"' + " ".join(str(text).split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def gen_walk(block, regs):
+    """C table of every register and field for rtl/tb/kite_regs_walk (the generic walker)."""
+    params = block["params"]
+    p = block["prefix"]
+    out = ["/* SPDX-License-Identifier: GPL-2.0 OR MIT */"]
+    out += c_comment([
+        f"{block['name']} register test table,", f"{GEN_NOTE}.", "",
+        "Every register (arrays: every instance n < count) and field with its access, reset value",
+        "and what a test may write. rtl/tb/kite_regs_walk/kite_regs_walk_tb.c walks it on the",
+        "Verilated model. Values that depend on synthesis parameters are expressions of",
+        "p[KITE_WALK_P_<NAME>] (kite_walk_params[] holds the defaults of rtl/kite_axi_top.sv).",
+        "Masks are in place; reset values of fields are not shifted."])
+    guard = f"{p}_REGS_WALK_H"
+    out += [f"#ifndef {guard}", f"#define {guard}", "", "#include <stdint.h>", ""]
+    out.append("enum kite_walk_param {")
+    out += [f"\tKITE_WALK_P_{k}," for k in params]
+    out += ["\tKITE_WALK_NPARAMS", "};", ""]
+    out += ["struct kite_walk_param_desc {", "\tconst char *name;", "\tuint32_t dflt;", "};", "",
+            "static const struct kite_walk_param_desc kite_walk_params[KITE_WALK_NPARAMS] = {"]
+    out += [f"\t{{ \"{k}\", {v} }}," for k, v in params.items()]
+    out += ["};", ""]
+    out += ["enum kite_walk_access {"]
+    out += [f"\t{v},\t/* {k}: {ACCESS[k]} */" for k, v in WALK_ACCESS.items()]
+    out += ["};", "",
+            "/* What a register holds while its narrow_when expression is true */",
+            "enum kite_walk_narrow {",
+            "\tKITE_WALK_NARROW_NONE,",
+            "\tKITE_WALK_NARROW_NONZERO,\t/* only whether a nonzero value was written, in bit 0 */",
+            "\tKITE_WALK_NARROW_ZERO,\t\t/* reads 0, ignores writes */",
+            "};", "",
+            "static inline uint32_t kite_walk_clog2(uint32_t v)", "{", "\tuint32_t r = 0;", "",
+            "\twhile ((1ull << r) < v)", "\t\tr++;", "\treturn r;", "}", ""]
+    exprs = {}   # C text -> (index, description text)
+
+    def fn(expr, what):
+        if expr is None:
+            return "0"
+        c = expr_c(expr, params, what)
+        if c not in exprs:
+            exprs[c] = (len(exprs) + 1, " ".join(str(expr).split()))
+        return str(exprs[c][0])
+
+    out += ["struct kite_walk_field {",
+            "\tconst char *name;",
+            "\tuint8_t lsb, width;",
+            "\tuint8_t access;\t\t/* enum kite_walk_access */",
+            "\tuint8_t has_reset;",
+            "\tuint32_t reset;\t\t/* not shifted */",
+            "\t/* ro without reset: its value from the parameters (kite_walk_expr), as text */",
+            "\tuint8_t hw_reset;",
+            "\tconst char *hw_reset_expr;",
+            "\tconst char *side_effect;\t/* written with its current value only, or NULL */",
+            "};", "",
+            "struct kite_walk_reg {",
+            "\tconst char *name;",
+            "\tuint32_t offset, count, stride;",
+            "\tuint32_t rw_mask, ro_mask, w1c_mask, wo_mask, rw1s_mask, rsvd_mask;",
+            "\tuint32_t side_effect_mask;\t/* fields written with their current value only */",
+            "\tuint32_t reset, reset_mask;\t/* fields with a fixed reset value */",
+            "\tuint32_t hw_reset_mask;\t\t/* fields whose reset comes from the parameters */",
+            "\tconst char *side_effect;\t/* the register is never written, or NULL */",
+            "\t/* expressions (kite_walk_expr; 0: none): the register exists while present is",
+            "\t * nonzero (else reads 0, ignores writes); instances from count_present on",
+            "\t * read 0; while narrow_when is nonzero it holds only what narrow says */",
+            "\tuint8_t present, count_present, narrow_when;",
+            "\tuint8_t narrow;\t\t/* enum kite_walk_narrow */",
+            "\tint w1c_set_by;\t\t/* index of the register setting the w1c bits, or -1 */",
+            "\tconst struct kite_walk_field *fields;",
+            "\tunsigned int nfields;",
+            "};", ""]
+    index = {r["name"]: i for i, r in enumerate(regs)}
+    tables = []
+    for r in regs:
+        where = f"register {r['name']}"
+        rows = []
+        for f in r["fields_sorted"]:
+            hw = fn(f.get("hw_reset"), f"{where} field {f['name']}")
+            rows.append(f"\t{{ \"{f['name']}\", {f['lsb']}, {f['width']}, {WALK_ACCESS[f['access']]}, "
+                        f"{0 if f.get('reset') is None else 1}, 0x{f.get('reset') or 0:x}, {hw},")
+            rows.append(f"\t  {c_str(f['hw_reset']) if 'hw_reset' in f else 'NULL'}, "
+                        f"{c_str(f['side_effect']) if 'side_effect' in f else 'NULL'} }},")
+        tables.append((r, rows))
+        r["walk_fns"] = (fn(r.get("present"), where), fn(r.get("count_present"), where),
+                         fn(r.get("narrow_when"), where))
+    for r, rows in tables:
+        out.append(f"static const struct kite_walk_field kite_walk_f_{r['name']}[] = {{")
+        out += rows
+        out += ["};", ""]
+    out.append("static const struct kite_walk_reg kite_walk_regs[] = {")
+    for r in regs:
+        fs = r["fields_sorted"]
+
+        def mask(pred):
+            m = 0
+            for f in fs:
+                if pred(f):
+                    m |= f["mask"]
+            return m
+        acc = {a: mask(lambda f, a=a: f["access"] == a) for a in WALK_ACCESS}
+        used = mask(lambda f: True)
+        se = mask(lambda f: "side_effect" in f)
+        rmask = mask(lambda f: f.get("reset") is not None)
+        hwm = mask(lambda f: "hw_reset" in f)
+        narrow = {"nonzero": "KITE_WALK_NARROW_NONZERO", "zero": "KITE_WALK_NARROW_ZERO"}.get(
+            r.get("narrow"), "KITE_WALK_NARROW_NONE")
+        out += [f"\t{{ \"{r['name']}\", 0x{r['offset']:03x}, {r['count']}, {r['stride']},",
+                f"\t  0x{acc['rw']:08x}, 0x{acc['ro']:08x}, 0x{acc['w1c']:08x}, "
+                f"0x{acc['wo']:08x}, 0x{acc['rw1s']:08x}, 0x{~used & 0xffffffff:08x},",
+                f"\t  0x{se:08x}, 0x{r['reset_value']:08x}, 0x{rmask:08x}, 0x{hwm:08x},",
+                f"\t  {c_str(r['side_effect']) if 'side_effect' in r else 'NULL'},",
+                f"\t  {r['walk_fns'][0]}, {r['walk_fns'][1]}, {r['walk_fns'][2]}, {narrow},",
+                f"\t  {index[r['w1c_set_by']] if 'w1c_set_by' in r else -1}, "
+                f"kite_walk_f_{r['name']}, {len(fs)} }},"]
+    out += ["};", "", c_define("KITE_WALK_NREGS", f"{len(regs)}"),
+            c_define("KITE_WALK_BLOCK_SIZE", f"0x{block['size']:x}"), "",
+            "/* Value of expression x of the tables (0: none) for the parameters p */",
+            "static inline uint32_t kite_walk_expr(unsigned int x, const uint32_t *p)", "{",
+            "\tswitch (x) {"]
+    for c, (i, text) in exprs.items():
+        out += [f"\tcase {i}:\t/* {text} */", f"\t\treturn (uint32_t)({c});"]
+    out += ["\tdefault:", "\t\treturn 0;", "\t}", "}", "",
+            f"#endif /* {guard} */", ""]
+    text = "\n".join(out)
+    for ln in out:
+        if len(ln.expandtabs(8)) > 100:
+            raise DescError(f"generated C line too long: {ln!r}")
+    return text
+
+
 # --------------------------------------------------------------------------- Markdown
 def md_cell(text):
     return " ".join(str(text).split()).replace("|", "\\|")
@@ -526,6 +761,7 @@ def generate(top):
         OUT_SV: gen_sv(block, regs, structs),
         OUT_H: gen_h(block, regs, structs),
         OUT_MD: gen_md(block, regs, structs),
+        OUT_WALK: gen_walk(block, regs),
     }
     for rel in DOCS_WITH_SECTIONS:
         with open(os.path.join(top, rel), encoding="utf-8") as fh:
@@ -546,7 +782,7 @@ def main():
         if a.toml:
             block, regs, structs = load(a.toml)
             files = {OUT_SV: gen_sv(block, regs, structs), OUT_H: gen_h(block, regs, structs),
-                     OUT_MD: gen_md(block, regs, structs)}
+                     OUT_MD: gen_md(block, regs, structs), OUT_WALK: gen_walk(block, regs)}
             if a.out:
                 for rel, text in files.items():
                     dst = os.path.join(a.out, rel)
