@@ -114,10 +114,11 @@ kt_cmd_file = $(if $(subst x$(strip $(file <$(1)))x,,x$(strip $($(2)))x),$(shell
 # $(call kite_test_bin,BINARY,C SOURCES,C++ SOURCES,ARCHIVES,EXTRA CFLAGS,HEADERS)
 # compiles every source (objects in BINARY.obj/) and links BINARY with the test harness FIRST
 # ($(KT_LIB), sim/testlib/testlib.mk: its fixtures call into the archives after it), then the
-# ARCHIVES (model libraries, Verilated libV*.a; an archive variable a later .mk defines is
-# passed as $$$$(NAME), for the top Makefile's .SECONDEXPANSION). C sources see $(KT_CFLAGS), rtl/tb/common, the model
-# and driver headers and their own directory; C++ glue sees the Verilated headers of every
-# archive (DIR/obj of DIR/libV<top>.a).
+# ARCHIVES (model libraries, Verilated libV*.a). An archive variable that a later .mk defines is
+# passed as $$$$(NAME), for the top Makefile's .SECONDEXPANSION. C sources see $(KT_CFLAGS),
+# rtl/tb/common, the model and driver headers and their own directory; C++ glue sees the
+# Verilated headers of every archive (DIR/obj of DIR/libV<top>.a). BINARY is rebuilt when a
+# source, a header, an archive or the compile flags (BINARY.obj/cmd) change.
 KT_TB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-I$(RTL_DIR)/tb/common -I$(TOP)/sim/model \
 	-I$(TOP)/driver
@@ -125,12 +126,15 @@ KT_TB_HDRS := $(RTL_DIR)/tb/common/tb.h $(TOP)/driver/kite_regs.h
 KT_TB_LDLIBS := -lz -lpthread -lm
 
 define kite_test_bin
-$(1): $(2) $(3) $(4) $(6) $(KT_TB_HDRS) $$$$(KT_LIB) $$$$(KT_HDRS)
+KT_TB_CMD_$(1) := $(CC) $(KT_TB_CFLAGS) $(5) $(2) $(CXX) $(VL_GLUE_CXXFLAGS) -O2 $(3) $(KT_TB_LDLIBS)
+$(1): $(2) $(3) $(4) $(6) $(KT_TB_HDRS) $$$$(KT_LIB) $$$$(KT_HDRS) \
+		$$(call kt_cmd_file,$(1).obj/cmd,KT_TB_CMD_$(1))
 	@mkdir -p $(1).obj
 	$(foreach s,$(2),$(CC) $(KT_TB_CFLAGS) $$(KT_CFLAGS) -I$(dir $(s)) $(5) \
 		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
 	$(foreach s,$(3),$(CXX) $(VL_GLUE_CXXFLAGS) -O2 -I$(dir $(s)) \
-		$$(foreach a,$$(filter-out $$(KT_LIB),$$(filter %.a,$$^)),-I$$(dir $$(a))obj) -c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
+		$$(foreach a,$$(filter-out $$(KT_LIB),$$(filter %.a,$$^)),-I$$(dir $$(a))obj) \
+		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
 	$(CXX) -o $$@ $(foreach s,$(2) $(3),$(1).obj/$(notdir $(s)).o) \
 		$$(KT_LIB) $$(filter-out $$(KT_LIB),$$(filter %.a,$$^)) $(KT_TB_LDLIBS)
 endef
@@ -164,8 +168,8 @@ SUITE_CMD_$(1) := mkdir -p $(BUILD)/test-logs; \
 	$(MAKE) -s --no-print-directory -C $(TOP) $(2)-run
 endef
 
-# $(call kt_run,BINARY[,ARGS]): a shell command of a suite's RUN lines: run BINARY (its PASS/FAIL lines)
-# if it is up to date, else `FAIL build-<name>`. Exit status 0 or 1 (some test failed: its FAIL
+# $(call kt_run,BINARY[,ARGS]): a shell command of a suite's RUN lines: run BINARY (its PASS/FAIL
+# lines) if it is up to date, else `FAIL build-<name>`. Exit status 0 or 1 (some test failed: its FAIL
 # lines said so) is fine; any other (a crash, a usage error) is a FAIL of its own.
 kt_run = if ! $(MAKE) -s --no-print-directory -q $(1) 2>/dev/null; then \
 		echo "FAIL build-$(notdir $(1)): see $(or $(KT_BUILD_LOG),the build output)"; \
