@@ -115,10 +115,10 @@ kt_cmd_file = $(if $(subst x$(strip $(file <$(1)))x,,x$(strip $($(2)))x),$(shell
 # compiles every source (objects in BINARY.obj/) and links BINARY with the test harness FIRST
 # ($(KT_LIB), sim/testlib/testlib.mk: its fixtures call into the archives after it), then the
 # ARCHIVES (model libraries, Verilated libV*.a). An archive variable that a later .mk defines is
-# passed as $$$$(NAME), for the top Makefile's .SECONDEXPANSION. C sources see $(KT_CFLAGS),
-# rtl/tb/common, the model and driver headers and their own directory; C++ glue sees the
-# Verilated headers of every archive (DIR/obj of DIR/libV<top>.a) and its own directory; both
-# see EXTRA CFLAGS (-I, -D). BINARY is rebuilt when a source, a header, an archive or the
+# passed as $$$$(NAME), for the top Makefile's .SECONDEXPANSION. Every source sees $(KT_CFLAGS),
+# its own directory and EXTRA CFLAGS (-I, -D); C sources also rtl/tb/common and the model and
+# driver headers, C++ sources (glue, C++ testbenches) the Verilated headers of every archive
+# (DIR/obj of DIR/libV<top>.a). BINARY is rebuilt when a source, a header, an archive or the
 # compile flags (BINARY.obj/cmd) change.
 KT_TB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-I$(RTL_DIR)/tb/common -I$(TOP)/sim/model -I$(TOP)/driver
@@ -132,7 +132,7 @@ $(1): $(2) $(3) $(4) $(6) $(KT_TB_HDRS) $$$$(KT_LIB) $$$$(KT_HDRS) \
 	@mkdir -p $(1).obj
 	$(foreach s,$(2),$(CC) $(KT_TB_CFLAGS) $$(KT_CFLAGS) -I$(dir $(s)) $(5) \
 		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
-	$(foreach s,$(3),$(CXX) $(VL_GLUE_CXXFLAGS) -O2 -I$(dir $(s)) $(5) \
+	$(foreach s,$(3),$(CXX) $(VL_GLUE_CXXFLAGS) -O2 $$(KT_CFLAGS) -I$(dir $(s)) $(5) \
 		$$(foreach a,$$(filter-out $$(KT_LIB),$$(filter %.a,$$^)),-I$$(dir $$(a))obj) \
 		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
 	$(CXX) -o $$@ $(foreach s,$(2) $(3),$(1).obj/$(notdir $(s)).o) \
