@@ -12,6 +12,10 @@ WAVES ?= 0
 .DEFAULT_GOAL := help
 # Prerequisites may name a variable an .mk included later defines, as $$(NAME).
 .SECONDEXPANSION:
+# make -n runs the recipe lines that call $(MAKE); those whose inputs a dry run does not make
+# (Verilator's generated makefile, the driver's modules.order) start with $(DRY_RUN): under
+# make -n they are printed and do nothing.
+DRY_RUN := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),true || )
 
 # Each folder builds its outputs and declares its test suites (TEST_SUITES, SUITE_CMD_<name>:
 # rtl/rtl.mk explains them); the include order is make test's suite order.

@@ -13,7 +13,7 @@ DRIVER_MODULES := $(TOP)/driver/kite-hcd.ko $(TOP)/driver/kite-pci.ko
 
 .PHONY: driver driver-check driver-builds driver-clean
 driver: kernel
-	$(MAKE) -C $(KDIR) ARCH=um M=$(TOP)/driver modules
+	$(DRY_RUN)$(MAKE) -C $(KDIR) ARCH=um M=$(TOP)/driver modules
 
 # driver/check.sh cleans and rebuilds driver/: after whatever else of this make uses the modules
 driver-check: kernel | $(filter driver rootfs cosim-build cosim soak bench,$(MAKECMDGOALS))

@@ -89,9 +89,6 @@ vl_make_opts = OPT_FAST="$(1)" OPT_SLOW="-O1" OPT_GLOBAL="-O2"
 vl_rt_objs = verilated.o verilated_threads.o $(if $(filter --trace-fst,$(1)),verilated_fst_c.o)
 vl_glue_defs = $(if $(filter --trace-fst,$(1)),-DVM_TRACE=1 -DVM_TRACE_FST=1)
 VL_GLUE_CXXFLAGS := -std=gnu++17 -faligned-new -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
-# Verilator's own makefile does not exist under make -n (Verilator has not run): the recursive
-# line (which make -n executes) then does nothing.
-VL_DRY_RUN := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),true || )
 
 define kite_verilate
 VL_CMD_$(1) := $(VERILATOR) $(VL_FLAGS) --top-module $(2) $(4) $(3) $(call vl_make_opts,$(5)) \
@@ -100,7 +97,7 @@ $(1)/libV$(2).a: $(3) $$(call kt_cmd_file,$(1)/verilate.cmd,VL_CMD_$(1))
 	rm -rf $(1)/obj $$@
 	$(VERILATOR) $(VL_FLAGS) --top-module $(2) $(4) --Mdir $(1)/obj $(3) \
 		>$(1)/verilate.log 2>&1 || { cat $(1)/verilate.log; exit 1; }
-	$$(VL_DRY_RUN)$$(MAKE) --no-print-directory -s -C $(1)/obj -f V$(2).mk $(call vl_make_opts,$(5)) \
+	$$(DRY_RUN)$$(MAKE) --no-print-directory -s -C $(1)/obj -f V$(2).mk $(call vl_make_opts,$(5)) \
 		V$(2)__ALL.a $(call vl_rt_objs,$(4)) >$(1)/build.log 2>&1 || { cat $(1)/build.log; exit 1; }
 	{ echo 'create $$@'; echo 'addlib $(1)/obj/V$(2)__ALL.a'; \
 		$(foreach o,$(call vl_rt_objs,$(4)),echo 'addmod $(1)/obj/$(o)';) echo save; echo end; } | ar -M
