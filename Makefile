@@ -6,30 +6,31 @@ TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
 export TOP BUILD
 
-KDIR := $(BUILD)/uml/linux-source-6.1
-KERNEL := $(KDIR)/linux
-ROOTFS := $(BUILD)/rootfs/base.cpio
 SCRIPT ?= $(TOP)/sw-tests/smoke.sh
 WAVES ?= 0
 
 .DEFAULT_GOAL := help
+# Prerequisites may name a variable an .mk included later defines, as $$(NAME).
+.SECONDEXPANSION:
+# make -n runs the recipe lines that call $(MAKE); those whose inputs a dry run does not make
+# (Verilator's generated makefile, the driver's modules.order) start with $(DRY_RUN): under
+# make -n they are printed and do nothing.
+DRY_RUN := $(if $(findstring n,$(firstword -$(MAKEFLAGS))),true || )
 
-# usb.mk first: rtl.mk builds the model from $(USB_RTL_SRCS).
-include $(TOP)/rtl/usb.mk
+# Each folder builds its outputs and declares its test suites (TEST_SUITES, SUITE_CMD_<name>:
+# rtl/rtl.mk explains them); the include order is make test's suite order.
 include $(TOP)/rtl/rtl.mk
--include $(TOP)/sim/usbdev/usbdev.mk
-include $(TOP)/sim/sim.mk
--include $(TOP)/sim/systest/systest.mk
+include $(TOP)/sim/testlib/testlib.mk
+include $(TOP)/sim/model/model.mk
+include $(TOP)/sim/bridge/bridge.mk
+include $(TOP)/sim/usbdev/usbdev.mk
+include $(TOP)/sim/systest/systest.mk
+include $(TOP)/sim/uml/uml.mk
+include $(TOP)/dts/dts.mk
+include $(TOP)/driver/driver.mk
+include $(TOP)/sw-tests/sw-tests.mk
 
-.PHONY: print-rtl-srcs synth
-# Source list for scripts/synth.sh (the named configurations: print-config-<name>, rtl/configs.mk).
-print-rtl-srcs:
-	@echo $(USB_RTL_SRCS) $(RTL_SRCS)
-# Place and route of both configurations; the YoWASP ECP5 tools go into build/venv on first use.
-synth: deps
-	@$(TOP)/scripts/synth.sh
-
-.PHONY: help deps kernel driver driver-check rootfs cosim-build cosim test soak bench clean distclean
+.PHONY: help deps synth cosim-build cosim test print-suites soak bench clean distclean
 
 help:
 	@echo "kite: FPGA USB 2.0 host controller, Linux driver and co-simulation"
@@ -38,6 +39,8 @@ help:
 	@echo "  make cosim SCRIPT=<file>   run <file> as root inside the guest instead"
 	@echo "  make cosim WAVES=1         also write build/cosim/<name>/waves.fst (GTKWave)"
 	@echo "  make test                  run all tests (RTL, bridge, driver checks, co-simulation)"
+	@echo "  make test T=<pattern>      only the tests whose names match (every suite, KT_FILTER)"
+	@echo "  make test SUITES=\"rtl systest\"   only these suites (make print-suites lists them)"
 	@echo "  make cosim SCRIPT=sw-tests/usbtest.sh DEVICES=0=gzero   Linux's usbtest against gadget zero"
 	@echo "  make soak                  usbtest at full counts (hours)"
 	@echo "  make bench                 run the benchmarks, write build/bench/results.md"
@@ -48,42 +51,9 @@ help:
 deps:
 	@$(TOP)/scripts/install-deps.sh
 
-kernel: deps
-	@$(TOP)/scripts/build-kernel.sh $(BUILD)
-
-# The driver modules, built out of tree against the co-simulation kernel.
-DRIVER_MODULES := $(TOP)/driver/kite-hcd.ko $(TOP)/driver/kite-pci.ko
-driver: kernel
-	$(MAKE) -C $(KDIR) ARCH=um M=$(TOP)/driver modules
-
-driver-check: kernel
-	@KDIR=$(KDIR) $(TOP)/driver/check.sh
-
-# Guest tools: Linux's own testusb (tools/usb/testusb.c from the kernel source), linked
-# statically so that the busybox guest can run it.
-GUEST_BIN := $(BUILD)/guest-bin
-$(GUEST_BIN)/testusb: $(KERNEL)
-	@mkdir -p $(@D)
-	$(CC) -static -O2 -Wall -o $@ $(KDIR)/tools/usb/testusb.c -lpthread
-
-# The co-simulation's devicetree (reserved memory for the controller): scripts/cosim.sh --dtb.
-UML_DTB := $(BUILD)/dts/kite-uml-cosim.dtb
-$(UML_DTB): $(TOP)/dts/uml/kite-uml.dts
-	@mkdir -p $(@D)
-	dtc -q -I dts -O dtb -o $@ $<
-
-# usbtest.ko comes from the kernel build (CONFIG_USB_TEST=m).
-KERNEL_MODULES := $(KDIR)/drivers/usb/misc/usbtest.ko
-
-# The project's own guest tools: every sw-tests/tools/*.c becomes a static binary in /kite/bin.
-GUEST_TOOLS := $(patsubst $(TOP)/sw-tests/tools/%.c,$(GUEST_BIN)/%,$(wildcard $(TOP)/sw-tests/tools/*.c))
-$(GUEST_BIN)/%: $(TOP)/sw-tests/tools/%.c
-	@mkdir -p $(@D)
-	$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
-
-rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS) $(UML_DTB)
-	@mkdir -p $(dir $(ROOTFS))
-	@$(TOP)/scripts/mkrootfs.sh $(ROOTFS) $(DRIVER_MODULES) $(KERNEL_MODULES)
+# Place and route of both configurations; the YoWASP ECP5 tools go into build/venv on first use.
+synth: deps
+	@$(TOP)/scripts/synth.sh
 
 cosim-build: deps kernel sim rootfs
 
@@ -93,8 +63,20 @@ cosim: cosim-build
 		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst) \
 		$(if $(ATTACH),--attach $(ATTACH)) $(foreach d,$(DEVICES),--port $(d))
 
+# T=PATTERN: every test binary and co-simulation script runs only the tests it matches
+# (KT_FILTER, sim/testlib/kite_test.h); SUITES="a b": only these suites.
 test: deps
-	@$(TOP)/scripts/run-tests.sh
+	@$(if $(T),KT_FILTER='$(T)' )$(TOP)/scripts/run-tests.sh $(SUITES)
+
+# The suites for scripts/run-tests.sh, one line each: NAME<TAB>-<TAB>COMMAND, in order; a suite
+# that needs another first (SUITE_NEEDS_<name>) is preceded by that one's line with `gate` in the
+# second field: when it fails, the next suite is skipped. PRINT_SUITES="a b" prints only these
+# (any suite with a SUITE_CMD_, also the ones make test leaves out); an unknown name gets an
+# empty command.
+KT_TAB := $(subst x,,x	x)
+kt_suite_line = $(info $(1)$(KT_TAB)$(2)$(KT_TAB)$(SUITE_CMD_$(1)))
+print-suites:
+	@:$(foreach s,$(or $(PRINT_SUITES),$(TEST_SUITES)),$(if $(SUITE_NEEDS_$(s)),$(call kt_suite_line,$(SUITE_NEEDS_$(s)),gate))$(call kt_suite_line,$(s),-))
 
 # Linux's usbtest at full counts against the gadget-zero model (hours; SOAK_SCALE=N multiplies
 # make test's counts by N instead of 250: SOAK_SCALE=10 takes about 16 minutes).
@@ -105,17 +87,14 @@ soak: cosim-build
 	@$(TOP)/scripts/cosim.sh --script $(BUILD)/soak/run.sh --name soak --port 0=gzero \
 		--timeout 86400
 
-MODEL_BENCH := $(BUILD)/sim/kite-model-bench
-$(MODEL_BENCH): $(TOP)/sim/bench/model_bench.c $(KITE_MODEL_LIB)
-	@mkdir -p $(@D)
-	$(CC) -O2 -Wall -Wextra -Werror $(KITE_MODEL_CFLAGS) -o $@ $< $(KITE_MODEL_LIBS)
-
 bench: cosim-build $(MODEL_BENCH) $(SYSTEST_BENCH_BIN)
 	@$(TOP)/scripts/bench.sh
 
-clean:
-	rm -rf $(BUILD)/sim $(BUILD)/model $(BUILD)/rtl $(BUILD)/rootfs $(BUILD)/cosim $(BUILD)/bench
-	-$(MAKE) -C $(TOP)/driver clean >/dev/null 2>&1
+# Keeps the kernel build (build/uml, minutes to rebuild) and the ARM kernel trees (build/xkernel).
+clean: driver-clean
+	rm -rf $(BUILD)/sim $(BUILD)/model $(BUILD)/model-* $(BUILD)/rtl $(BUILD)/usb $(BUILD)/lint \
+		$(BUILD)/testlib $(BUILD)/usbdev $(BUILD)/systest $(BUILD)/guest-bin $(BUILD)/dts \
+		$(BUILD)/rootfs $(BUILD)/cosim $(BUILD)/bench $(BUILD)/test-logs
 
 # Also drops the cached kernel build (minutes to rebuild).
 distclean: clean

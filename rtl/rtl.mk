@@ -1,64 +1,59 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
-# kite RTL: register generation, lint, unit tests and the C model library.
-# Included by the top-level Makefile, which defines TOP (repo root) and BUILD ($(TOP)/build).
+# kite RTL: register generation, lint and the RTL/USB unit testbenches; the one Verilator recipe
+# (kite_verilate) and the one C test-binary recipe (kite_test_bin) every model and testbench
+# uses. Included first by the top-level Makefile, which defines TOP and BUILD.
 #
-# Targets:   regs  regs-check  rtl-lint  rtl-test  model
-# Exports:   KITE_MODEL_LIBS    archive(s) and -l flags to link a program with the model
-#            KITE_MODEL_CFLAGS  -I flags for kite_model.h and driver/kite_regs.h
-#            KITE_MODEL_LIB     the archive alone (a prerequisite for linking)
+# Targets:   regs  regs-check  rtl-lint  usb-lint  lint-<module>  rtl-test  usb-test
+#            print-rtl-srcs  print-config-<name>
+# Suites:    regs  lint  rtl  usb
+# Exports:   RTL_SRCS USB_RTL_SRCS RTL_STUB_SRCS SIM_TOP_SRC   SystemVerilog file lists
+#            KITE_CONFIGS KITE_CONFIG_<name>                     (rtl/configs.mk)
+#            kite_verilate kite_test_bin kite_suite kt_run      the macros below
 
 VERILATOR ?= verilator
 PYTHON3 ?= python3
 CC ?= cc
 CXX ?= g++
-RTL_JOBS ?= 2
+# parallel jobs of a test suite's build step (scripts/run-tests.sh runs the suites one by one)
+KT_JOBS ?= 2
 
 RTL_DIR := $(TOP)/rtl
-MODEL_DIR := $(TOP)/sim/model
 RTL_BUILD := $(BUILD)/rtl
-MODEL_BUILD := $(BUILD)/model
-VERILATOR_ROOT_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
+USB_BUILD := $(BUILD)/usb
+VERILATOR_INC := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)/include
 
+# ------------------------------------------------------------------ sources
 RTL_PKG := $(RTL_DIR)/kite_regs_pkg.sv
-# bus-clock side of the controller (the USB engine comes from rtl/usb.mk: $(USB_RTL_SRCS))
+# bus-clock side of the controller
 RTL_MODULES := kite_cdc_sync kite_cdc_pulse kite_cdc_fifo kite_hdma kite_intr \
 	kite_ctx_ram kite_regs kite_axil_regs kite_xfer kite_dma_op kite_core kite_axi_top \
 	kite_wb_top
 RTL_SRCS := $(RTL_PKG) $(addprefix $(RTL_DIR)/,$(addsuffix .sv,$(RTL_MODULES)))
-# Test stand-ins for kite_usb_engine / kite_fs_phy with a private scripted protocol: only for
-# the host-engine testbenches (rtl/tb/kite_xfer) and, while rtl/usb.mk does not exist yet, for
-# the default model (with a warning).
+# USB engine and on-chip FS/LS PHY (docs/usb-engine.md), in compile order (package first)
+USB_MODULES := kite_frame_timer kite_pkt_tx kite_pkt_rx kite_txn kite_port kite_usb_engine \
+	kite_phy_tx kite_phy_rx kite_fs_phy
+USB_RTL_SRCS := $(RTL_DIR)/kite_usb_pkg.sv $(addprefix $(RTL_DIR)/,$(addsuffix .sv,$(USB_MODULES)))
+# test stand-ins for kite_usb_engine / kite_fs_phy with a private scripted protocol: only for
+# the host-engine testbench (rtl/tb/kite_xfer, model variant "stub" in sim/model/model.mk)
 RTL_STUB_SRCS := $(RTL_DIR)/tb/usb_stub/kite_usb_engine.sv $(RTL_DIR)/tb/usb_stub/kite_fs_phy.sv
-ifeq ($(strip $(USB_RTL_SRCS)),)
-$(warning rtl/usb.mk not found: the model is built with the TEST STUB USB engine (rtl/tb/usb_stub))
-RTL_USB_SRCS := $(RTL_STUB_SRCS)
-else
-RTL_USB_SRCS := $(USB_RTL_SRCS)
-endif
+# the model's top: kite_axi_top with one kite_fs_phy per port
 SIM_TOP_SRC := $(RTL_DIR)/tb/kite_sim_top.sv
 RTL_VLT := $(RTL_DIR)/lint/verilator.vlt
-REGGEN := $(TOP)/scripts/reggen.py
-REGS_TOML := $(RTL_DIR)/regs/kite_regs.toml
-REGS_OUT := $(RTL_PKG) $(TOP)/driver/kite_regs.h $(TOP)/docs/registers.md
 
-MODEL_C_SRCS := $(MODEL_DIR)/axil_master.c $(MODEL_DIR)/axi_mem_slave.c
-MODEL_DEPS := $(MODEL_C_SRCS) $(MODEL_DIR)/kite_model.cpp $(MODEL_DIR)/kite_model.h \
-	$(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h $(RTL_SRCS) $(SIM_TOP_SRC) \
-	$(RTL_DIR)/rtl.mk
+# the named configurations (data only; scripts/synth.sh hashes that file)
+include $(RTL_DIR)/configs.mk
 
-KITE_MODEL_LIB := $(MODEL_BUILD)/libkitemodel.a
-KITE_MODEL_LIBS := $(KITE_MODEL_LIB) -lz -lpthread -lstdc++ -lm
-KITE_MODEL_CFLAGS := -I$(MODEL_DIR) -I$(TOP)/driver
-
-# --assert: the RTL's assertions (`ifndef SYNTHESIS) stop the model loudly in every test and in
-# the co-simulation
-VL_FLAGS := --cc --assert --trace-fst -O3 --x-assign fast --x-initial fast -Wno-fatal \
-	--top-module kite_sim_top
-VL_GLOBAL_OBJS := verilated.o verilated_fst_c.o verilated_threads.o
-
-.PHONY: regs regs-check rtl-lint rtl-test model
+.PHONY: print-rtl-srcs $(addprefix print-config-,$(KITE_CONFIGS))
+# source list for scripts/synth.sh and LiteX users (docs/rtl.md)
+print-rtl-srcs:
+	@echo $(USB_RTL_SRCS) $(RTL_SRCS)
+$(addprefix print-config-,$(KITE_CONFIGS)): print-config-%:
+	@echo $(KITE_CONFIG_$*)
 
 # ------------------------------------------------------------------ register generation
+REGGEN := $(TOP)/scripts/reggen.py
+
+.PHONY: regs regs-check
 regs:
 	$(PYTHON3) $(REGGEN)
 
@@ -66,180 +61,205 @@ regs-check:
 	@$(PYTHON3) $(REGGEN) --check
 
 # ------------------------------------------------------------------ lint
-rtl-lint:
-	@mkdir -p $(BUILD)
-	@for m in $(RTL_MODULES); do \
-		if $(VERILATOR) --lint-only -Wall --assert $(RTL_VLT) $(RTL_SRCS) $(RTL_USB_SRCS) --top-module $$m \
-			>$(BUILD)/lint-$$m.log 2>&1; then \
-			echo "PASS lint-$$m"; \
-		else \
-			echo "FAIL lint-$$m: see $(BUILD)/lint-$$m.log"; sed -n '1,5p' $(BUILD)/lint-$$m.log; \
-		fi; \
-	done
+# lint-<module>: verilator -Wall on one module (every RTL source, the module as top), one
+# PASS/FAIL line; waivers in rtl/lint/verilator.vlt.
+.PHONY: rtl-lint usb-lint
+rtl-lint: $(addprefix lint-,$(RTL_MODULES))
+usb-lint: $(addprefix lint-,$(USB_MODULES))
 
-# ------------------------------------------------------------------ model library variants
-# $(call kite_model_rules,DIR,VERILATOR -G flags,C++ optimisation flags[,USB engine sources])
-# builds DIR/libkitemodel.a: the Verilated kite_sim_top (kite_axi_top + kite_fs_phy per port),
-# Verilator's runtime and the C BFMs. The USB engine defaults to $(RTL_USB_SRCS).
-define kite_model_rules
-$(1)/libkitemodel.a: $(MODEL_DEPS) $(if $(4),$(4),$(RTL_USB_SRCS))
-	@mkdir -p $(1)
-	rm -rf $(1)/obj $(1)/*.o $(1)/libkitemodel.a
-	$(VERILATOR) $(VL_FLAGS) $(2) --Mdir $(1)/obj $(RTL_SRCS) $(if $(4),$(4),$(RTL_USB_SRCS)) \
-		$(SIM_TOP_SRC) >$(1)/verilate.log 2>&1 || \
-		{ cat $(1)/verilate.log; exit 1; }
-	$(MAKE) --no-print-directory -s -C $(1)/obj -f Vkite_sim_top.mk -j$(RTL_JOBS) \
-		OPT_FAST="$(3)" OPT_SLOW="-O1" OPT_GLOBAL="-O2" \
-		Vkite_sim_top__ALL.a $(VL_GLOBAL_OBJS) >$(1)/build.log 2>&1 || \
-		{ cat $(1)/build.log; exit 1; }
-	$(CXX) -std=gnu++17 $(3) -c -o $(1)/kite_model.o $(MODEL_DIR)/kite_model.cpp \
-		-I$(1)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd -I$(MODEL_DIR) \
-		-DVM_TRACE=1 -DVM_TRACE_FST=1 -faligned-new
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -c -o $(1)/axil_master.o $(MODEL_DIR)/axil_master.c \
-		-I$(MODEL_DIR)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -c -o $(1)/axi_mem_slave.o \
-		$(MODEL_DIR)/axi_mem_slave.c -I$(MODEL_DIR)
-	printf 'create $(1)/libkitemodel.a\naddlib $(1)/obj/Vkite_sim_top__ALL.a\n%s\nsave\nend\n' \
-		"$$$$(for o in $(VL_GLOBAL_OBJS); do echo addmod $(1)/obj/$$$$o; done; \
-		for o in kite_model axil_master axi_mem_slave; do echo addmod $(1)/$$$$o.o; done)" \
-		| ar -M
+lint-%:
+	@mkdir -p $(BUILD)/lint
+	@if $(VERILATOR) --lint-only -Wall --assert $(RTL_VLT) $(RTL_SRCS) $(USB_RTL_SRCS) \
+		--top-module $* >$(BUILD)/lint/$*.log 2>&1; then \
+		echo "PASS lint-$*"; \
+	else \
+		echo "FAIL lint-$*: see $(BUILD)/lint/$*.log"; sed -n '1,5p' $(BUILD)/lint/$*.log; \
+	fi
+
+# ------------------------------------------------------------------ the Verilator recipe
+# $(call kite_verilate,DIR,TOP MODULE,SV SOURCES,VERILATOR FLAGS,C++ OPTIMISATION)
+# builds DIR/libV<TOP>.a: the Verilated TOP (C++ in DIR/obj, whose headers the C++ glue
+# includes) and Verilator's runtime, in one archive. VERILATOR FLAGS are the parameters (-G),
+# defines (+define+) and --trace-fst (then the archive holds the FST writer, and
+# $(call vl_glue_defs,FLAGS) are the defines the glue is compiled with). --assert: the RTL's
+# assertions (`ifndef SYNTHESIS) stop every model and testbench loudly. The archive is rebuilt
+# when a source or the command (DIR/verilate.cmd) changes.
+VL_FLAGS := --cc --assert -O3 --x-assign fast --x-initial fast -Wno-fatal
+vl_make_opts = OPT_FAST="$(1)" OPT_SLOW="-O1" OPT_GLOBAL="-O2"
+vl_rt_objs = verilated.o verilated_threads.o $(if $(filter --trace-fst,$(1)),verilated_fst_c.o)
+vl_glue_defs = $(if $(filter --trace-fst,$(1)),-DVM_TRACE=1 -DVM_TRACE_FST=1)
+VL_GLUE_CXXFLAGS := -std=gnu++17 -faligned-new -I$(VERILATOR_INC) -I$(VERILATOR_INC)/vltstd
+
+define kite_verilate
+VL_CMD_$(1) := $(VERILATOR) $(VL_FLAGS) --top-module $(2) $(4) $(3) $(call vl_make_opts,$(5)) \
+	$(call vl_rt_objs,$(4))
+$(1)/libV$(2).a: $(3) $$(call kt_cmd_file,$(1)/verilate.cmd,VL_CMD_$(1))
+	rm -rf $(1)/obj $$@
+	$(VERILATOR) $(VL_FLAGS) --top-module $(2) $(4) --Mdir $(1)/obj $(3) \
+		>$(1)/verilate.log 2>&1 || { cat $(1)/verilate.log; exit 1; }
+	$$(DRY_RUN)$$(MAKE) --no-print-directory -s -C $(1)/obj -f V$(2).mk $(call vl_make_opts,$(5)) \
+		V$(2)__ALL.a $(call vl_rt_objs,$(4)) >$(1)/build.log 2>&1 || { cat $(1)/build.log; exit 1; }
+	{ echo 'create $$@'; echo 'addlib $(1)/obj/V$(2)__ALL.a'; \
+		$(foreach o,$(call vl_rt_objs,$(4)),echo 'addmod $(1)/obj/$(o)';) echo save; echo end; } | ar -M
 endef
 
-# the model the simulator links: the default configuration, fastest code
-include $(RTL_DIR)/configs.mk
-$(eval $(call kite_model_rules,$(MODEL_BUILD),$(addprefix -G,$(KITE_CONFIG_default)),-O2))
-model: $(KITE_MODEL_LIB)
-# the minimal configuration, for the system tests (sim/systest/systest.mk)
-KITE_MODEL_MINIMAL_LIB := $(BUILD)/model-minimal/libkitemodel.a
-$(eval $(call kite_model_rules,$(BUILD)/model-minimal,$(addprefix -G,$(KITE_CONFIG_minimal)),-O1))
+# $(call kt_cmd_file,FILE,VARIABLE): FILE, holding the value of VARIABLE (a command line); it is
+# rewritten, and so newer than what depends on it, only when that value changed.
+kt_cmd_file = $(if $(subst x$(strip $(file <$(1)))x,,x$(strip $($(2)))x),$(shell mkdir -p $(dir $(1)))$(file >$(1),$(strip $($(2)))))$(1)
 
-# test variants: narrow bus and 32-bit addresses; wide bus with the longest bursts
+# ------------------------------------------------------------------ C test binaries
+# $(call kite_test_bin,BINARY,C SOURCES,C++ SOURCES,ARCHIVES,EXTRA CFLAGS,HEADERS)
+# compiles every source (objects in BINARY.obj/) and links BINARY with the test harness FIRST
+# ($(KT_LIB), sim/testlib/testlib.mk: its fixtures call into the archives after it), then the
+# ARCHIVES (model libraries, Verilated libV*.a). An archive variable that a later .mk defines is
+# passed as $$$$(NAME), for the top Makefile's .SECONDEXPANSION. Every source sees $(KT_CFLAGS),
+# its own directory and EXTRA CFLAGS (-I, -D); C sources also rtl/tb/common and the model and
+# driver headers, C++ sources (glue, C++ testbenches) the Verilated headers of every archive
+# (DIR/obj of DIR/libV<top>.a). BINARY is rebuilt when a source, a header, an archive or the
+# compile flags (BINARY.obj/cmd) change.
+KT_TB_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	-I$(RTL_DIR)/tb/common -I$(TOP)/sim/model -I$(TOP)/driver
+KT_TB_HDRS := $(RTL_DIR)/tb/common/vl_glue.h $(TOP)/driver/kite_regs.h
+KT_TB_LDLIBS := -lz -lpthread -lm
+
+define kite_test_bin
+KT_TB_CMD_$(1) := $(CC) $(KT_TB_CFLAGS) $(5) $(2) $(CXX) $(VL_GLUE_CXXFLAGS) -O2 $(3) $(KT_TB_LDLIBS)
+$(1): $(2) $(3) $(4) $(6) $(KT_TB_HDRS) $$$$(KT_LIB) $$$$(KT_HDRS) \
+		$$(call kt_cmd_file,$(1).obj/cmd,KT_TB_CMD_$(1))
+	@mkdir -p $(1).obj
+	$(foreach s,$(2),$(CC) $(KT_TB_CFLAGS) $$(KT_CFLAGS) -I$(dir $(s)) $(5) \
+		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
+	$(foreach s,$(3),$(CXX) $(VL_GLUE_CXXFLAGS) -O2 $$(KT_CFLAGS) -I$(dir $(s)) $(5) \
+		$$(foreach a,$$(filter-out $$(KT_LIB),$$(filter %.a,$$^)),-I$$(dir $$(a))obj) \
+		-c -o $(1).obj/$(notdir $(s)).o $(s) && ) true
+	$(CXX) -o $$@ $(foreach s,$(2) $(3),$(1).obj/$(notdir $(s)).o) \
+		$$(KT_LIB) $$(filter-out $$(KT_LIB),$$(filter %.a,$$^)) $(KT_TB_LDLIBS)
+endef
+
+# The one thin C++ glue of the C testbenches that drive a Verilated top directly
+# (rtl/tb/common/vl_glue.h): compiled per testbench with -DGLUE_TOP=V<top> and
+# $(call vl_glue_pins,PINS HEADER,PIN STRUCT,X-MACRO PREFIX[,CLOCK]) (the lists PREFIX_INPUTS and
+# PREFIX_OUTPUTS; CLOCK: a clock the glue drives).
+VL_GLUE := $(RTL_DIR)/tb/common/vl_glue.cpp
+vl_glue_pins = -DGLUE_PINS_H=$(1) -DGLUE_PINS=$(2) -DGLUE_INPUTS=$(3)_INPUTS \
+	-DGLUE_OUTPUTS=$(3)_OUTPUTS $(if $(4),-DGLUE_CLOCK=$(4))
+
+# ------------------------------------------------------------------ test suites
+# A suite is what scripts/run-tests.sh runs and counts (`make print-suites`, top Makefile):
+#   TEST_SUITES += NAME            in make test's order (include order of the .mk files)
+#   SUITE_CMD_NAME := COMMAND      its shell command; PASS/FAIL lines on stdout
+#   SUITE_NEEDS_NAME := OTHER      optional: run suite OTHER first, skip NAME if OTHER fails
+# Suites not in TEST_SUITES (SUITE_CMD_ only) run when named: scripts/run-tests.sh NAME.
+#
+# $(call kite_suite,NAME,TARGET,BINARIES,RUN): the suite NAME of test binaries.
+#   make TARGET        builds BINARIES and runs them (RUN: a variable holding one
+#                      $(call kt_run,BINARY[,ARGS]) recipe line per run)
+#   make TARGET-build  builds them; make TARGET-run runs those that are built and up to date
+# The suite's command builds what it can (-k, in $(BUILD)/test-logs/NAME-build.log), then runs:
+# a binary that could not be built gets one FAIL line, the others still run. One make builds
+# everything a target needs (no recursive make of the same outputs: make -j is safe).
+define kite_suite
+.PHONY: $(2) $(2)-build $(2)-run
+$(2)-build: $(3)
+$(2): $(2)-build
+	$$($(4))
+$(2)-run: KT_BUILD_LOG := $(BUILD)/test-logs/$(1)-build.log
+$(2)-run:
+	$$($(4))
+TEST_SUITES += $(1)
+SUITE_CMD_$(1) := mkdir -p $(BUILD)/test-logs; \
+	$(MAKE) -s --no-print-directory -C $(TOP) -k -j$(KT_JOBS) $(2)-build \
+	>$(BUILD)/test-logs/$(1)-build.log 2>&1; \
+	$(MAKE) -s --no-print-directory -C $(TOP) $(2)-run
+endef
+
+# $(call kt_run,BINARY[,ARGS]): a shell command of a suite's RUN lines: run BINARY (its PASS/FAIL
+# lines) if it is up to date, else `FAIL build-<name>`. Exit status 0 or 1 (some test failed: its FAIL
+# lines said so) is fine; any other (a crash, a usage error) is a FAIL of its own.
+kt_run = if ! $(MAKE) -s --no-print-directory -q $(1) 2>/dev/null; then \
+		echo "FAIL build-$(notdir $(1)): see $(or $(KT_BUILD_LOG),the build output)"; \
+	else \
+		$(1) $(2); s=$$?; \
+		[ $$s -le 1 ] || echo "FAIL $(notdir $(1))$(if $(2), $(2)): exited with status $$s"; \
+	fi
+
+TEST_SUITES += regs lint
+SUITE_CMD_regs := $(MAKE) -s --no-print-directory -C $(TOP) regs-check
+SUITE_CMD_lint := $(MAKE) -s --no-print-directory -C $(TOP) rtl-lint usb-lint
+
+# ------------------------------------------------------------------ RTL testbenches
+# Testbenches linked with a model library (sim/model/model.mk): rtl/tb/kite_axil_regs (the
+# registers), kite_axi_top (integration, FST output), kite_dma_test (the self-test, once per
+# model variant: d64 is the default model), kite_xfer (the host engine against the scripted
+# stub engine). Their archives come from sim/model/model.mk, included later.
+RTL_TB := $(RTL_BUILD)/tb
 RTL_VARIANTS := d32 d128
-RTL_VARIANT_G_d32 := -GADDR_WIDTH=32 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8 -GDMA_BUF_BYTES=256
-RTL_VARIANT_G_d128 := -GADDR_WIDTH=64 -GDATA_WIDTH=128 -GMAX_BURST_BEATS=256 -GDMA_BUF_BYTES=2048
-$(foreach v,$(RTL_VARIANTS),$(eval $(call kite_model_rules,$(RTL_BUILD)/$(v),$(RTL_VARIANT_G_$(v)),-O1)))
-# host-engine tests: the scripted stub engine, two ports, 32-bit data bus (more realignment),
-# 8 contexts; and one with the default 64-bit bus and 4 ports
-RTL_STUB_LIB := $(RTL_BUILD)/stub/libkitemodel.a
-$(eval $(call kite_model_rules,$(RTL_BUILD)/stub,-GNUM_PORTS=2 -GNUM_CTX=8 -GDATA_WIDTH=32 -GMAX_BURST_BEATS=8,-O1,$(RTL_STUB_SRCS)))
+RTL_TB_DMA_SRC := $(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c
 
-# ------------------------------------------------------------------ testbenches
-# the test harness and the shared fixtures (sim/testlib), linked into every testbench
-RTL_TESTLIB := $(TOP)/sim/testlib
-RTL_TESTLIB_SRCS := $(RTL_TESTLIB)/kite_test.c $(RTL_TESTLIB)/kite_fixture.c
-RTL_TB_CFLAGS := -std=gnu11 -O1 -Wall -Wextra $(KITE_MODEL_CFLAGS) -I$(RTL_TESTLIB)
-RTL_TB_COMMON := $(TOP)/driver/kite_regs.h $(RTL_TESTLIB_SRCS) \
-	$(RTL_TESTLIB)/kite_test.h $(RTL_TESTLIB)/kite_fixture.h
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_axil_regs_tb,$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,,$$$$(KITE_MODEL_LIB)))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_axi_top_tb,$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,,$$$$(KITE_MODEL_LIB)))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_xfer_tb,$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,,$$$$(KITE_MODEL_stub_LIB)))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_dma_test_tb-d64,$(RTL_TB_DMA_SRC),,$$$$(KITE_MODEL_LIB)))
+$(foreach v,$(RTL_VARIANTS),$(eval $(call kite_test_bin,$(RTL_TB)/kite_dma_test_tb-$(v),$(RTL_TB_DMA_SRC),,$$$$(KITE_MODEL_$(v)_LIB))))
 
-# $(call kite_tb_rule,BINARY,SOURCE,LIBRARY)
-define kite_tb_rule
-$(1): $(2) $(3) $(RTL_TB_COMMON)
-	@mkdir -p $(dir $(1))
-	$(CC) $(RTL_TB_CFLAGS) -o $(1) $(2) $(RTL_TESTLIB_SRCS) $(3) -lz -lpthread -lstdc++ -lm
-endef
-
-RTL_TB_REGS := $(RTL_BUILD)/tb/kite_axil_regs_tb
-RTL_TB_TOP := $(RTL_BUILD)/tb/kite_axi_top_tb
-RTL_TB_DMA := $(RTL_BUILD)/tb/kite_dma_test_tb-d64 \
-	$(foreach v,$(RTL_VARIANTS),$(RTL_BUILD)/tb/kite_dma_test_tb-$(v))
-RTL_TB_XFER := $(RTL_BUILD)/tb/kite_xfer_tb
-RTL_TB_CDC := $(RTL_BUILD)/tb/kite_cdc_tb
-RTL_TB_REGGEN := $(RTL_BUILD)/tb/reggen_tb.sh
-RTL_TB_WB := $(RTL_BUILD)/tb/kite_wb_top_tb
-RTL_TB_WALK := $(RTL_BUILD)/tb/kite_regs_walk_tb $(RTL_BUILD)/tb/kite_regs_walk_tb-minimal
-RTL_TBS := $(RTL_TB_REGS) $(RTL_TB_TOP) $(RTL_TB_DMA) $(RTL_TB_XFER) $(RTL_TB_CDC) $(RTL_TB_REGGEN) \
-	$(RTL_TB_WB) $(RTL_TB_WALK)
-
-$(eval $(call kite_tb_rule,$(RTL_TB_REGS),$(RTL_DIR)/tb/kite_axil_regs/kite_axil_regs_tb.c,$(KITE_MODEL_LIB)))
-# the generated register walk (rtl/tb/kite_regs_walk), on the default and the minimal model
-RTL_WALK_SRCS := $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk_tb.c
-$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb,$(RTL_WALK_SRCS),$(KITE_MODEL_LIB)))
-$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_regs_walk_tb-minimal,$(RTL_WALK_SRCS),$(KITE_MODEL_MINIMAL_LIB)))
-$(RTL_TB_REGS) $(RTL_TB_WALK): $(TOP)/sim/testlib/kite_test.h
-$(RTL_TB_WALK): $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk.h
-# the parameters the walk expects: the configuration's, and the on-chip PHY kite_sim_top adds
+# rtl/tb/kite_regs_walk: the generated register walk (kite_regs_walk.h from rtl/regs by
+# reggen) on the default and the minimal model, with the parameters the walk expects: the
+# configuration's, and the on-chip PHY kite_sim_top adds
+RTL_WALK_SRC := $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk_tb.c
+RTL_WALK_HDR := $(RTL_DIR)/tb/kite_regs_walk/kite_regs_walk.h
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_regs_walk_tb,$(RTL_WALK_SRC),,$$$$(KITE_MODEL_LIB),,$(RTL_WALK_HDR)))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_regs_walk_tb-minimal,$(RTL_WALK_SRC),,$$$$(KITE_MODEL_minimal_LIB),,$(RTL_WALK_HDR)))
 RTL_WALK_PARAMS_default := $(KITE_CONFIG_default) ONCHIP_PHY=1
 RTL_WALK_PARAMS_minimal := $(KITE_CONFIG_minimal) ONCHIP_PHY=1
-$(eval $(call kite_tb_rule,$(RTL_TB_TOP),$(RTL_DIR)/tb/kite_axi_top/kite_axi_top_tb.c,$(KITE_MODEL_LIB)))
-$(eval $(call kite_tb_rule,$(RTL_TB_XFER),$(RTL_DIR)/tb/kite_xfer/kite_xfer_tb.c,$(RTL_STUB_LIB)))
 
-# CDC FIFO testbench: its own small Verilated model (two free-running clocks)
-RTL_CDC_DIR := $(RTL_BUILD)/cdc
-$(RTL_TB_CDC): $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
-		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp $(RTL_DIR)/rtl.mk $(RTL_TB_COMMON)
-	@mkdir -p $(RTL_CDC_DIR) $(dir $@)
-	$(CC) $(RTL_TB_CFLAGS) -c -o $(RTL_CDC_DIR)/kite_test.o $(RTL_TESTLIB)/kite_test.c
-	$(VERILATOR) --cc --exe --assert -O2 -Wno-fatal --top-module kite_cdc_fifo -GWIDTH=16 -GDEPTH=16 \
-		-CFLAGS -I$(RTL_TESTLIB) -LDFLAGS $(RTL_CDC_DIR)/kite_test.o \
-		--Mdir $(RTL_CDC_DIR) -o $@ $(RTL_DIR)/kite_cdc_fifo.sv $(RTL_DIR)/kite_cdc_sync.sv \
-		$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp >$(RTL_CDC_DIR)/verilate.log 2>&1
-	$(MAKE) --no-print-directory -s -C $(RTL_CDC_DIR) -f Vkite_cdc_fifo.mk -j$(RTL_JOBS) \
-		OPT_FAST=-O1 >$(RTL_CDC_DIR)/build.log 2>&1
-	@# Verilator and its make skip unchanged outputs: mark the binary as up to date (else a
-	@# change of rtl.mk alone leaves it older than its prerequisites for ever)
-	@touch $@
+# rtl/tb/kite_cdc: the async FIFO (16 x 16) alone, two free-running clocks; C++ testbench
+$(eval $(call kite_verilate,$(RTL_BUILD)/cdc,kite_cdc_fifo,$(RTL_DIR)/kite_cdc_sync.sv $(RTL_DIR)/kite_cdc_fifo.sv,-GWIDTH=16 -GDEPTH=16,-O1))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_cdc_tb,,$(RTL_DIR)/tb/kite_cdc/kite_cdc_tb.cpp,$(RTL_BUILD)/cdc/libVkite_cdc_fifo.a))
 
-# reggen checks (arrays, structs, --check): a shell script that runs the generator
-$(RTL_TB_REGGEN): $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
+# rtl/tb/kite_wb_top: its own Verilated kite_wb_top (default parameters, the real USB engine,
+# bus clock 96 MHz), C Wishbone BFMs and the one C++ glue. The Verilated archive depends on the RTL
+# only, so editing the C testbench relinks without re-Verilating.
+RTL_WB_TB_DIR := $(RTL_DIR)/tb/kite_wb_top
+$(eval $(call kite_verilate,$(RTL_BUILD)/wb,kite_wb_top,$(RTL_SRCS) $(USB_RTL_SRCS),-GBUS_CLK_HZ=96000000,-O1))
+$(eval $(call kite_test_bin,$(RTL_TB)/kite_wb_top_tb,$(RTL_WB_TB_DIR)/kite_wb_top_tb.c $(RTL_WB_TB_DIR)/wb_bfm.c,$(VL_GLUE),$(RTL_BUILD)/wb/libVkite_wb_top.a,-I$(RTL_WB_TB_DIR) -DGLUE_TOP=Vkite_wb_top -DGLUE_NAME=kite_wb $(call vl_glue_pins,wb_pins.h,wb_top_pins,WB_TOP),$(RTL_WB_TB_DIR)/wb_bfm.h $(RTL_WB_TB_DIR)/wb_pins.h))
+
+# rtl/tb/reggen: the generator's checks (arrays, structs, --check), a shell script
+$(RTL_TB)/reggen_tb.sh: $(RTL_DIR)/tb/reggen/reggen_tb.sh $(REGGEN)
 	@mkdir -p $(dir $@)
 	cp $< $@
 
-# Wishbone top testbench: its own Verilated kite_wb_top (default parameters, the USB engine the
-# model uses, bus clock 96 MHz), C Wishbone BFMs (rtl/tb/kite_wb_top/) and the one C++ glue
-# (rtl/tb/common/vl_glue.cpp). The Verilated archive depends on the RTL only, so editing the C
-# testbench relinks without re-Verilating.
-RTL_WB_BUILD := $(RTL_BUILD)/wb
-RTL_WB_TB_DIR := $(RTL_DIR)/tb/kite_wb_top
-RTL_WB_VL_LIB := $(RTL_WB_BUILD)/obj/Vkite_wb_top__ALL.a
-RTL_WB_VL_OBJS := verilated.o verilated_threads.o
-$(RTL_WB_VL_LIB): $(RTL_SRCS) $(RTL_USB_SRCS) $(RTL_DIR)/rtl.mk
-	@mkdir -p $(RTL_WB_BUILD)
-	rm -rf $(RTL_WB_BUILD)/obj
-	$(VERILATOR) --cc --assert -O3 --x-assign fast --x-initial fast -Wno-fatal --top-module kite_wb_top \
-		-GBUS_CLK_HZ=96000000 --Mdir $(RTL_WB_BUILD)/obj $(RTL_SRCS) $(RTL_USB_SRCS) \
-		>$(RTL_WB_BUILD)/verilate.log 2>&1 || { cat $(RTL_WB_BUILD)/verilate.log; exit 1; }
-	$(MAKE) --no-print-directory -s -C $(RTL_WB_BUILD)/obj -f Vkite_wb_top.mk -j$(RTL_JOBS) \
-		OPT_FAST="-O1" OPT_SLOW="-O1" OPT_GLOBAL="-O2" Vkite_wb_top__ALL.a $(RTL_WB_VL_OBJS) \
-		>$(RTL_WB_BUILD)/build.log 2>&1 || { cat $(RTL_WB_BUILD)/build.log; exit 1; }
-$(RTL_TB_WB): $(RTL_WB_VL_LIB) $(RTL_WB_TB_DIR)/kite_wb_top_tb.c $(RTL_WB_TB_DIR)/wb_bfm.c \
-		$(RTL_WB_TB_DIR)/wb_bfm.h $(RTL_WB_TB_DIR)/wb_pins.h \
-		$(RTL_DIR)/tb/common/vl_glue.cpp $(RTL_DIR)/tb/common/vl_glue.h $(RTL_TB_COMMON)
-	@mkdir -p $(dir $@)
-	$(CXX) -std=gnu++17 -O1 -c -o $(RTL_WB_BUILD)/glue.o $(RTL_DIR)/tb/common/vl_glue.cpp \
-		-DGLUE_TOP=Vkite_wb_top -DGLUE_NAME=kite_wb -DGLUE_PINS_H=wb_pins.h -DGLUE_PINS=wb_top_pins \
-		-DGLUE_INPUTS=WB_TOP_INPUTS -DGLUE_OUTPUTS=WB_TOP_OUTPUTS \
-		-I$(RTL_WB_BUILD)/obj -I$(VERILATOR_ROOT_INC) -I$(VERILATOR_ROOT_INC)/vltstd \
-		-I$(RTL_WB_TB_DIR) -I$(RTL_DIR)/tb/common -faligned-new
-	$(CC) $(RTL_TB_CFLAGS) -Werror -I$(RTL_DIR)/tb/common -c -o $(RTL_WB_BUILD)/tb.o \
-		$(RTL_WB_TB_DIR)/kite_wb_top_tb.c
-	$(CC) $(RTL_TB_CFLAGS) -Werror -c -o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_TB_DIR)/wb_bfm.c
-	$(CC) $(RTL_TB_CFLAGS) -Werror -c -o $(RTL_WB_BUILD)/kite_test.o $(RTL_TESTLIB)/kite_test.c
-	$(CXX) -o $@ $(RTL_WB_BUILD)/tb.o $(RTL_WB_BUILD)/wb_bfm.o $(RTL_WB_BUILD)/glue.o \
-		$(RTL_WB_BUILD)/kite_test.o \
-		$(RTL_WB_VL_LIB) $(addprefix $(RTL_WB_BUILD)/obj/,$(RTL_WB_VL_OBJS)) -lpthread
+RTL_TBS := $(RTL_TB)/kite_axil_regs_tb $(RTL_TB)/kite_axi_top_tb \
+	$(addprefix $(RTL_TB)/kite_dma_test_tb-,d64 $(RTL_VARIANTS)) $(RTL_TB)/kite_xfer_tb \
+	$(RTL_TB)/kite_cdc_tb $(RTL_TB)/reggen_tb.sh $(RTL_TB)/kite_wb_top_tb \
+	$(RTL_TB)/kite_regs_walk_tb $(RTL_TB)/kite_regs_walk_tb-minimal
 
-$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-d64,$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(KITE_MODEL_LIB)))
-$(foreach v,$(RTL_VARIANTS),$(eval $(call kite_tb_rule,$(RTL_BUILD)/tb/kite_dma_test_tb-$(v),$(RTL_DIR)/tb/kite_dma_test/kite_dma_test_tb.c,$(RTL_BUILD)/$(v)/libkitemodel.a)))
+define RTL_RUN
+@$(call kt_run,$(RTL_TB)/kite_axil_regs_tb)
+@$(call kt_run,$(RTL_TB)/kite_axi_top_tb,$(RTL_BUILD)/kite_axi_top.fst)
+@$(foreach v,d64 $(RTL_VARIANTS),$(call kt_run,$(RTL_TB)/kite_dma_test_tb-$(v),$(v));)
+@$(call kt_run,$(RTL_TB)/kite_xfer_tb)
+@$(call kt_run,$(RTL_TB)/kite_cdc_tb)
+@$(call kt_run,$(RTL_TB)/reggen_tb.sh,$(TOP))
+@$(call kt_run,$(RTL_TB)/kite_wb_top_tb)
+@$(call kt_run,$(RTL_TB)/kite_regs_walk_tb,$(addprefix -p ,$(RTL_WALK_PARAMS_default)))
+@$(call kt_run,$(RTL_TB)/kite_regs_walk_tb-minimal,-n minimal $(addprefix -p ,$(RTL_WALK_PARAMS_minimal)))
+endef
+$(eval $(call kite_suite,rtl,rtl-test,$(RTL_TBS),RTL_RUN))
 
-.PHONY: rtl-test-build
-rtl-test-build: $(RTL_TBS)
+# ------------------------------------------------------------------ USB engine and PHY testbenches
+# rtl/tb/kite_fs_phy (kite_fs_phy alone, C UTMI link and line device) and rtl/tb/kite_usb_engine
+# (kite_usb_engine_tb_top: the engine, one port, UTMI or through kite_fs_phy): each its
+# Verilated top, thin C++ glue and the C test.
+USB_TB_ENG_DIR := $(RTL_DIR)/tb/kite_usb_engine
+USB_TB_PHY_DIR := $(RTL_DIR)/tb/kite_fs_phy
+USB_TBS := $(USB_BUILD)/kite_fs_phy/kite_fs_phy_tb $(USB_BUILD)/kite_usb_engine/kite_usb_engine_tb
 
-# Builds what it can (-k), then runs every testbench whose build is up to date; a testbench
-# that could not be built gets a FAIL line. Succeeds as long as the tests ran.
-rtl-test:
-	@mkdir -p $(RTL_BUILD)
-	@$(MAKE) --no-print-directory -k -j$(RTL_JOBS) rtl-test-build >$(RTL_BUILD)/build.log 2>&1 || true
-	@for t in $(RTL_TBS); do \
-		n=$$(basename $$t); \
-		if ! $(MAKE) --no-print-directory -q $$t 2>/dev/null; then \
-			echo "FAIL build-$$n: see $(RTL_BUILD)/build.log"; continue; \
-		fi; \
-		case $$n in \
-		kite_dma_test_tb-*) $$t $${n#kite_dma_test_tb-} || true ;; \
-		kite_axi_top_tb) $$t $(RTL_BUILD)/kite_axi_top.fst || true ;; \
-		reggen_tb.sh) sh $$t $(TOP) || true ;; \
-		kite_regs_walk_tb) $$t $(addprefix -p ,$(RTL_WALK_PARAMS_default)) || true ;; \
-		kite_regs_walk_tb-minimal) $$t -n minimal $(addprefix -p ,$(RTL_WALK_PARAMS_minimal)) || true ;; \
-		*) $$t || true ;; \
-		esac; \
-	done
+$(eval $(call kite_verilate,$(USB_BUILD)/kite_fs_phy,kite_fs_phy,$(USB_RTL_SRCS),,-O2))
+$(eval $(call kite_test_bin,$(USB_BUILD)/kite_fs_phy/kite_fs_phy_tb,$(USB_TB_PHY_DIR)/kite_fs_phy_tb.c,$(VL_GLUE),$(USB_BUILD)/kite_fs_phy/libVkite_fs_phy.a,-I$(USB_TB_PHY_DIR) -DGLUE_TOP=Vkite_fs_phy $(call vl_glue_pins,phy_pins.h,phy_pins,PHY,usb_clk),$(USB_TB_PHY_DIR)/phy_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
+$(eval $(call kite_verilate,$(USB_BUILD)/kite_usb_engine,kite_usb_engine_tb_top,$(USB_RTL_SRCS) $(USB_TB_ENG_DIR)/kite_usb_engine_tb_top.sv,,-O2))
+$(eval $(call kite_test_bin,$(USB_BUILD)/kite_usb_engine/kite_usb_engine_tb,$(USB_TB_ENG_DIR)/kite_usb_engine_tb.c,$(VL_GLUE),$(USB_BUILD)/kite_usb_engine/libVkite_usb_engine_tb_top.a,-I$(USB_TB_PHY_DIR) -I$(USB_TB_ENG_DIR) -DGLUE_TOP=Vkite_usb_engine_tb_top $(call vl_glue_pins,eng_pins.h,eng_pins,ENG,usb_clk),$(USB_TB_ENG_DIR)/eng_pins.h $(USB_TB_PHY_DIR)/usb_line.h))
+
+define USB_RUN
+@$(foreach t,$(USB_TBS),$(call kt_run,$(t));)
+endef
+$(eval $(call kite_suite,usb,usb-test,$(USB_TBS),USB_RUN))

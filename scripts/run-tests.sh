@@ -1,12 +1,14 @@
 #!/bin/bash
 # Run every kite test suite and count the results.
 #
-# A suite is a make target (or a co-simulation script) whose output holds one line per check:
-# `PASS <name>` or `FAIL <name>: <why>`. A suite that exits non-zero without printing any FAIL
+# A suite is a command (a make target, a co-simulation script) whose output holds one line per
+# check: `PASS <name>` or `FAIL <name>: <why>`. A suite that exits non-zero without printing any FAIL
 # line counts as one failure, so a crash or a build error is never silent. The last line of
 # the output is `N passed, N failed`.
 #
-# Usage: scripts/run-tests.sh [SUITE...]      (default: all suites, in order)
+# Usage: scripts/run-tests.sh [SUITE...]      (default: all suites, in order; make print-suites)
+# KT_FILTER=PATTERN (make test T=PATTERN) reaches every suite: each test binary and co-simulation
+# script runs only the tests whose names match.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -46,49 +48,34 @@ run_suite() {
 	return "$f"
 }
 
-suites=${*:-"regs lint rtl usb bridge usbdev systest kernel dt driver driver-builds cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-suspend cosim-hid cosim-storage usbmon launcher"}
+# The suites come from the makefiles (each folder's .mk declares its own: rtl/rtl.mk explains
+# how): `make print-suites` prints one line per suite, NAME<TAB>ROLE<TAB>COMMAND, in order. ROLE
+# `gate` marks a build step whose failure skips the suite after it (the co-simulation's build
+# gates the first co-simulation suite); an empty COMMAND is an unknown suite.
+only=()
+[ $# -eq 0 ] || only=(PRINT_SUITES="$*")
+mapfile -t lines < <(make -s --no-print-directory -C "$top" print-suites "${only[@]}")
+if [ "${#lines[@]}" -eq 0 ]; then
+	echo "FAIL run-tests: make print-suites listed no suite"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
 t_start=$(date +%s)
-for s in $suites; do
-	case $s in
-	regs) run_suite regs make -s -C "$top" regs-check ;;
-	lint) run_suite lint make -s -C "$top" rtl-lint usb-lint ;;
-	rtl) run_suite rtl make -s -C "$top" rtl-test ;;
-	usb) run_suite usb make -s -C "$top" usb-test ;;
-	systest) run_suite systest make -s -C "$top" systest ;;
-	bridge) run_suite bridge make -s -C "$top" sim-test ;;
-	usbdev) run_suite usbdev make -s -C "$top" usbdev-test ;;
-	kernel) run_suite kernel make -s -C "$top" kernel ;;
-	driver) run_suite driver make -s -C "$top" driver-check ;;
-	dt) run_suite dt "$top/scripts/dt-check.sh" ;;
-	cosim-smoke)
-		if run_suite cosim-build make -s -C "$top" cosim-build; then
-			run_suite cosim-smoke "$top/scripts/cosim.sh" --script "$top/sw-tests/smoke.sh" --name smoke --timeout 300
-		fi
-		;;
-	cosim-ctl) run_suite cosim-ctl "$top/scripts/cosim.sh" --script "$top/sw-tests/ctl.sh" --name ctl --port 0=gzero ;;
-	cosim-usbtest)
-		run_suite cosim-usbtest "$top/scripts/cosim.sh" --script "$top/sw-tests/usbtest.sh" \
-			--name usbtest --port 0=gzero --timeout 900 ;;
-	cosim-dt)
-		run_suite cosim-dt "$top/scripts/cosim.sh" --script "$top/sw-tests/dt.sh" --name dt \
-			--port 0=gzero --dtb "$build/dts/kite-uml-cosim.dtb" --timeout 300 ;;
-	cosim-robust)
-		run_suite cosim-robust "$top/scripts/cosim.sh" --script "$top/sw-tests/robust.sh" \
-			--name robust --port 0=gzero --timeout 600 ;;
-	cosim-suspend)
-		run_suite cosim-suspend "$top/scripts/cosim.sh" --script "$top/sw-tests/suspend.sh" \
-			--name suspend --port 0=gzero --timeout 600 ;;
-	usbmon) run_suite usbmon "$top/scripts/test-usbmon-pcap.sh" ;;
-	driver-builds) run_suite driver-builds "$top/scripts/driver-builds.sh" ;;
-	cosim-hid)
-		run_suite cosim-hid "$top/scripts/cosim.sh" --script "$top/sw-tests/hid.sh" --name hid \
-			--port 0=kbd --timeout 600 ;;
-	cosim-storage)
-		run_suite cosim-storage "$top/scripts/cosim.sh" --script "$top/sw-tests/storage.sh" \
-			--name storage --port 0=msc:blocks=8192 --timeout 600 ;;
-	launcher) run_suite launcher "$top/scripts/test-launcher.sh" ;;
-	*) echo "run-tests: unknown suite $s" >&2; total_fail=$((total_fail + 1)) ;;
-	esac
+skip=0
+for line in "${lines[@]}"; do
+	IFS=$'\t' read -r name role cmd <<< "$line"
+	if [ "$skip" -eq 1 ]; then
+		skip=0
+		continue
+	fi
+	if [ -z "$cmd" ]; then
+		echo "run-tests: unknown suite $name" >&2
+		total_fail=$((total_fail + 1))
+	elif [ "$role" = gate ]; then
+		run_suite "$name" bash -c "$cmd" || skip=1
+	else
+		run_suite "$name" bash -c "$cmd"
+	fi
 done
 
 echo "=== summary ($(( $(date +%s) - t_start ))s; logs in ${logdir#"$top"/})"

@@ -1,15 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0 OR MIT
 # sim/usbdev/usbdev.mk: USB device models (docs/device-models.md). Included by the top-level
 # Makefile, which defines TOP and BUILD.
-#   make usbdev-lib    -> $(BUILD)/usbdev/libusbdev.a
-#   make usbdev-test   -> builds and runs the unit tests (PASS/FAIL lines)
-# Exports for other makefiles:
-#   USBDEV_CFLAGS   -I flags for usbdev.h (which includes kite_model.h)
-#   USBDEV_LIBS     the archive to link
-#   USBDEV_LIB      the archive as a prerequisite
+#
+# Targets:   usbdev-lib    $(BUILD)/usbdev/libusbdev.a
+#            usbdev-test   builds and runs the unit tests (PASS/FAIL lines; no RTL needed)
+# Suites:    usbdev
+# Exports:   USBDEV_CFLAGS   -I flags for usbdev.h (which includes kite_model.h)
+#            USBDEV_LIBS     the archive to link
+#            USBDEV_LIB      the archive as a prerequisite
 
 USBDEV_SRC     := $(TOP)/sim/usbdev
 USBDEV_OUT     := $(BUILD)/usbdev
-USBDEV_CC      ?= $(CC)
 USBDEV_CFLAGS  := -I$(USBDEV_SRC) -I$(TOP)/sim/model
 USBDEV_CFLAGS_ALL := -std=c11 -O2 -g -Wall -Wextra -Werror $(USBDEV_CFLAGS)
 USBDEV_LIB     := $(USBDEV_OUT)/libusbdev.a
@@ -20,31 +21,26 @@ USBDEV_HDRS    := $(wildcard $(USBDEV_SRC)/*.h) $(TOP)/sim/model/kite_model.h
 USBDEV_TESTS   := test_usbdev test_utmi test_line test_hid test_msc
 USBDEV_TEST_BINS := $(USBDEV_TESTS:%=$(USBDEV_OUT)/%)
 
-.PHONY: usbdev-lib usbdev-test usbdev-clean
+.PHONY: usbdev-lib usbdev-clean
 
 usbdev-lib: $(USBDEV_LIB)
 
 $(USBDEV_OUT)/obj/%.o: $(USBDEV_SRC)/%.c $(USBDEV_HDRS)
 	@mkdir -p $(@D)
-	$(USBDEV_CC) $(USBDEV_CFLAGS_ALL) -c $< -o $@
+	$(CC) $(USBDEV_CFLAGS_ALL) -c $< -o $@
 
 $(USBDEV_LIB): $(USBDEV_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(USBDEV_OUT)/%: $(USBDEV_SRC)/tests/%.c $(USBDEV_SRC)/tests/usbdev_test.h $(USBDEV_HDRS) $(USBDEV_LIB) \
-		$(TOP)/sim/testlib/kite_test.c $(TOP)/sim/testlib/kite_test.h
-	$(USBDEV_CC) $(USBDEV_CFLAGS_ALL) -I$(USBDEV_SRC)/tests -I$(TOP)/sim/testlib -o $@ $< \
-		$(TOP)/sim/testlib/kite_test.c $(USBDEV_LIBS)
+$(USBDEV_OUT)/%: $(USBDEV_SRC)/tests/%.c $(wildcard $(USBDEV_SRC)/tests/*.h) $(USBDEV_HDRS) $(KT_HDRS) \
+		$(KT_LIB) $(USBDEV_LIB)
+	$(CC) $(USBDEV_CFLAGS_ALL) $(KT_CFLAGS) -I$(USBDEV_SRC)/tests -o $@ $< $(KT_LIB) $(USBDEV_LIBS)
 
-# Succeeds whenever the tests ran; the runner counts the PASS/FAIL lines.
-usbdev-test:
-	@mkdir -p $(USBDEV_OUT); if $(MAKE) --no-print-directory -s $(USBDEV_TEST_BINS) >$(USBDEV_OUT)/test-build.log 2>&1; then \
-		for t in $(USBDEV_TEST_BINS); do $$t || true; done; \
-	else \
-		sed "s/^/  /" $(USBDEV_OUT)/test-build.log; \
-		echo "FAIL usbdev-test-build: the usbdev unit tests did not build"; \
-	fi
+define USBDEV_RUN
+@$(foreach t,$(USBDEV_TEST_BINS),$(call kt_run,$(t));)
+endef
+$(eval $(call kite_suite,usbdev,usbdev-test,$(USBDEV_TEST_BINS),USBDEV_RUN))
 
 usbdev-clean:
 	rm -rf $(USBDEV_OUT)
