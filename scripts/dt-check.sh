@@ -19,11 +19,7 @@ K=${KERNEL_SRC:-$top/build/uml/linux-source-6.1}
 out=$top/build/dts
 dts=$top/dts
 . "$top/scripts/kt.sh"
-while [ $# -gt 0 ]; do
-	kt_option "$@" && { shift "$kt_shift"; continue; }
-	echo "dt-check: unknown option $1" >&2
-	exit 2
-done
+kt_args "$@"
 
 # The checks, by the DTB they look at: a DTB is built when one of its checks is selected.
 uml="dtc-uml uml-no-memory-node uml-pool-size uml-pool-compatible uml-pool-not-reusable

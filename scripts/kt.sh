@@ -96,6 +96,15 @@ kt_option() {
 	esac
 }
 
+# kt_args "$@": a script that takes no option but the harness's: take them, or exit 2.
+kt_args() {
+	while [ $# -gt 0 ]; do
+		kt_option "$@" && { shift "$kt_shift"; continue; }
+		echo "${0##*/}: unknown option $1 (usage: ${0##*/} [-t PATTERN])" >&2
+		exit 2
+	done
+}
+
 # pass NAME: print `PASS NAME` if NAME is selected.
 pass() {
 	want "$1" || return 0

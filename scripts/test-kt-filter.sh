@@ -9,11 +9,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 . "$top/scripts/kt.sh"
-while [ $# -gt 0 ]; do
-	kt_option "$@" && { shift "$kt_shift"; continue; }
-	echo "test-kt-filter: unknown option $1" >&2
-	exit 2
-done
+kt_args "$@"
 
 # kt-match PATTERN NAME...: one 0/1 per name, as the C harness selects it.
 bin=$build/kt/kt-match

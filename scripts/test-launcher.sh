@@ -10,11 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 tests=$top/sw-tests/launcher
 . "$top/scripts/kt.sh"
-while [ $# -gt 0 ]; do
-	kt_option "$@" && { shift "$kt_shift"; continue; }
-	echo "test-launcher: unknown option $1" >&2
-	exit 2
-done
+kt_args "$@"
 
 # exit status
 if want launcher-exit-status; then
@@ -44,18 +40,23 @@ if want launcher-waves; then
 	fi
 fi
 
-# the simulator dies in the middle of a run
-if want launcher-sim-dies; then
-	out=$build/launcher-simdies.out
-	rm -rf "$build/cosim/launcher-simdies"
-	"$top/scripts/cosim.sh" --script "$tests/hold.sh" --name launcher-simdies --timeout 120 \
-		--filter "" > "$out" 2>&1 &
+# hold_start NAME: start a co-simulation of sw-tests/launcher/hold.sh in the background (its
+# pid in $launcher, its output in $out) and wait until the guest is ready.
+hold_start() {
+	out=$build/$1.out
+	rm -rf "$build/cosim/$1"
+	"$top/scripts/cosim.sh" --script "$tests/hold.sh" --name "$1" --timeout 120 --filter "" \
+		> "$out" 2>&1 &
 	launcher=$!
-	con=$build/cosim/launcher-simdies/console.log
 	for _ in $(seq 1 300); do
-		grep -aq HOLD-READY "$con" 2>/dev/null && break
+		grep -aq HOLD-READY "$build/cosim/$1/console.log" 2>/dev/null && break
 		sleep 0.1
 	done
+}
+
+# the simulator dies in the middle of a run
+if want launcher-sim-dies; then
+	hold_start launcher-simdies
 	sim_pid=$(pgrep -f "kite-sim --socket $build/cosim/launcher-simdies/" | head -1)
 	if [ -z "$sim_pid" ]; then
 		fail launcher-sim-dies "the guest never got ready or no simulator found"
@@ -77,16 +78,7 @@ fi
 
 # the guest kernel dies in the middle of a run: the simulator must notice and exit by itself
 if want launcher-uml-dies; then
-	out=$build/launcher-umldies.out
-	rm -rf "$build/cosim/launcher-umldies"
-	"$top/scripts/cosim.sh" --script "$tests/hold.sh" --name launcher-umldies --timeout 120 \
-		--filter "" > "$out" 2>&1 &
-	launcher=$!
-	con=$build/cosim/launcher-umldies/console.log
-	for _ in $(seq 1 300); do
-		grep -aq HOLD-READY "$con" 2>/dev/null && break
-		sleep 0.1
-	done
+	hold_start launcher-umldies
 	uml_pids=$(pgrep -f "initrd=$build/cosim/launcher-umldies/")
 	if [ -z "$uml_pids" ]; then
 		fail launcher-uml-dies "the guest never got ready"

@@ -50,6 +50,21 @@ bg_wait() {
 	wait "$bg_pid"
 }
 
+# bg_ends NAME OUT WHAT: the background testusb ($bg_pid, output in OUT) ends within 60 s of
+# WHAT (killed otherwise); the test NAME says so.
+bg_ends() {
+	bg_wait 60
+	st=$?
+	echo "robust: testusb after $3 (exit $st): $(grep -- '-->\|secs' "$2" | tail -1)"
+	if ! want "$1"; then
+		:
+	elif [ $st -eq 124 ]; then
+		fail "$1" "testusb still running 60 s after $3 (killed)"
+	else
+		pass "$1"
+	fi
+}
+
 # testusb_ok FILE: testusb's output in FILE reports its test as passed. testusb exits 0 even
 # when a test fails (errors are only printed: "... test N --> ERRNO (text)"), so the verdict
 # comes from its output: a "test N, S.U secs" line and no "-->" line.
@@ -132,16 +147,7 @@ if want_any $midxfer; then
 		fail robust-midxfer-running "testusb ended before the unplug: $(tail -3 "$TMP/b.out" | tr '\n' ' ')"
 	fi
 	kite_ctl unplug 0 || fail robust-midxfer-unplug "unplug: $kite_ctl_reply"
-	bg_wait 60
-	st=$?
-	echo "robust: testusb after mid-transfer unplug (exit $st): $(grep -- '-->\|secs' "$TMP/b.out" | tail -1)"
-	if ! want robust-midxfer-testusb-ends; then
-		:
-	elif [ $st -eq 124 ]; then
-		fail robust-midxfer-testusb-ends "testusb still running 60 s after the unplug (killed)"
-	else
-		pass robust-midxfer-testusb-ends
-	fi
+	bg_ends robust-midxfer-testusb-ends "$TMP/b.out" "the unplug"
 	if wait_until 30 not gzero_present; then
 		pass robust-midxfer-gone
 	else
@@ -224,16 +230,7 @@ if want_any $rmmod_run; then
 	else
 		fail robust-rmmod "rmmod kite_pci/kite_hcd failed"
 	fi
-	bg_wait 60
-	st=$?
-	echo "robust: testusb after rmmod (exit $st): $(grep -- '-->\|secs' "$TMP/d.out" | tail -1)"
-	if ! want robust-rmmod-testusb-ends; then
-		:
-	elif [ $st -eq 124 ]; then
-		fail robust-rmmod-testusb-ends "testusb still running 60 s after rmmod (killed)"
-	else
-		pass robust-rmmod-testusb-ends
-	fi
+	bg_ends robust-rmmod-testusb-ends "$TMP/d.out" rmmod
 	if kite_load selftest=0 && wait_until 60 gzero_ready; then
 		pass robust-reload-enumerated
 	else
