@@ -8,7 +8,9 @@
 # KT_FILTER (what `make test T=PATTERN` sets), or `-t PATTERN` / `--filter=PATTERN` on a script's
 # command line (kt_option). PATTERN is a comma-separated list; an entry with a wildcard (* ? [) is
 # a shell glob over the whole name, any other entry matches names that contain it; an empty
-# pattern selects every test.
+# pattern selects every test. scripts/test-kt-filter.sh checks that kt_match selects what the C
+# harness selects. (The C binaries' list mode, -l, has no shell counterpart: a script's names are
+# only known by running it.)
 #
 #	if want usb-reset; then            # the test's work runs only when it is selected
 #		check usb-reset some_command
