@@ -227,11 +227,13 @@ fi
 if ! want_any driver-build-armhf driver-build-arm64; then
 	:
 elif [ ! -f "$tarball" ]; then
-	want driver-build-armhf && fail driver-build-armhf "$tarball missing (package linux-source-6.1)"
-	want driver-build-arm64 && fail driver-build-arm64 "$tarball missing (package linux-source-6.1)"
+	for t in armhf arm64; do
+		want "driver-build-$t" && fail "driver-build-$t" "$tarball missing (package linux-source-6.1)"
+	done
 elif ! prepare_src; then
-	want driver-build-armhf && fail driver-build-armhf "unpacking $tarball failed"
-	want driver-build-arm64 && fail driver-build-arm64 "unpacking $tarball failed"
+	for t in armhf arm64; do
+		want "driver-build-$t" && fail "driver-build-$t" "unpacking $tarball failed"
+	done
 else
 	for t in "armhf arm arm-linux-gnueabihf- multi_v7_defconfig" \
 		 "arm64 arm64 aarch64-linux-gnu- defconfig"; do

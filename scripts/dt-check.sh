@@ -153,16 +153,17 @@ recheck() { # <name> <dtb>
 # Test bases: Zynq and ZynqMP with -@ (overlays reference their labels); LiteX without, as
 # LiteX builds its DTB (so the LiteX overlay is proven not to need __symbols__).
 # shellcheck disable=SC2086
-group $zynq7000 &&
-	dt_compile dtc-test-base-zynq-7000 "$dts/tests/zynq-7000-base.dts" "$out/zynq-7000-base.dtb" -@
+group $zynq7000 && dt_compile dtc-test-base-zynq-7000 "$dts/tests/zynq-7000-base.dts" \
+	"$out/zynq-7000-base.dtb" -@
 # shellcheck disable=SC2086
-group $zynqmp && dt_compile dtc-test-base-zynqmp "$dts/tests/zynqmp-base.dts" "$out/zynqmp-base.dtb" -@
+group $zynqmp && dt_compile dtc-test-base-zynqmp "$dts/tests/zynqmp-base.dts" \
+	"$out/zynqmp-base.dtb" -@
 # shellcheck disable=SC2086
 group $litex && dt_compile dtc-test-base-litex "$dts/tests/litex-base.dts" "$out/litex-base.dtb"
 
 # shellcheck disable=SC2086
-group $zynq7000 &&
-	dt_compile dtc-overlay-zynq-7000 "$dts/zynq-7000/kite-overlay.dts" "$out/kite-overlay.dtbo" -@
+group $zynq7000 && dt_compile dtc-overlay-zynq-7000 "$dts/zynq-7000/kite-overlay.dts" \
+	"$out/kite-overlay.dtbo" -@
 # shellcheck disable=SC2086
 group $zynqmp && dt_compile dtc-overlay-zynqmp "$dts/zynqmp/kite-zcu104-overlay.dts" \
 	"$out/kite-zcu104-overlay.dtbo" -@
