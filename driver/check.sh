@@ -6,16 +6,25 @@
 #   driver-checkpatch  scripts/checkpatch.pl --strict --no-tree -f: 0 errors, 0 warnings, 0 checks
 #   driver-sparse      make C=2 (sparse on every source): no warning or error
 #
-# Usage: driver/check.sh [KDIR]     (or KDIR=... driver/check.sh)
-# KDIR defaults to build/uml/linux-source-6.1 (scripts/build-kernel.sh). Exit status 1 if any
-# check fails. The module objects are rebuilt in driver/.
+# Usage: driver/check.sh [-t PATTERN] [KDIR]     (or KDIR=... driver/check.sh)
+# KDIR defaults to build/uml/linux-source-6.1 (scripts/build-kernel.sh). -t PATTERN (or
+# KT_FILTER=PATTERN) selects checks by name, as for every kite test (docs/testing.md). Ends with
+# `N passed, N failed`; exit status 1 if any check fails. The module objects are rebuilt in
+# driver/.
 set -u
 # Run the same whether called from a shell or from make: an outer `make -s` would silence the
 # CHECK lines this script looks for.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 here=$(cd "$(dirname "$0")" && pwd)
-KDIR=${1:-${KDIR:-$here/../build/uml/linux-source-6.1}}
+. "$here/../scripts/kt.sh"
+kdir_arg=""
+while [ $# -gt 0 ]; do
+	kt_option "$@" && { shift "$kt_shift"; continue; }
+	kdir_arg=$1
+	shift
+done
+KDIR=${kdir_arg:-${KDIR:-$here/../build/uml/linux-source-6.1}}
 [ -d "$KDIR" ] && KDIR=$(cd "$KDIR" && pwd)
 ARCH=${ARCH:-um}
 export ARCH
@@ -26,10 +35,6 @@ mods="kite-hcd.ko kite-pci.ko kite-plat.ko"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-status=0
-
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; status=1; }
 
 # First diagnostic line of a log, for the FAIL reason.
 diag_re='(warning|error):|^WARNING:|^ERROR:'
@@ -44,7 +49,9 @@ if [ ! -f "$KDIR/Makefile" ] || [ ! -f "$KDIR/include/generated/autoconf.h" ] ||
 fi
 
 # --- driver-build
-if [ $prepared = no ]; then
+if ! want driver-build; then
+	:
+elif [ $prepared = no ]; then
 	fail driver-build "kernel tree $KDIR is not built (run scripts/build-kernel.sh)"
 elif [ ! -f "$here/kite_regs.h" ]; then
 	fail driver-build "driver/kite_regs.h missing (run scripts/reggen.py)"
@@ -69,7 +76,9 @@ fi
 
 # --- driver-checkpatch
 cp="$KDIR/scripts/checkpatch.pl"
-if [ ! -f "$cp" ]; then
+if ! want driver-checkpatch; then
+	:
+elif [ ! -f "$cp" ]; then
 	fail driver-checkpatch "$cp not found"
 else
 	bad=
@@ -89,7 +98,9 @@ else
 fi
 
 # --- driver-sparse
-if ! command -v sparse >/dev/null 2>&1; then
+if ! want driver-sparse; then
+	:
+elif ! command -v sparse >/dev/null 2>&1; then
 	fail driver-sparse "sparse not installed"
 elif [ $prepared = no ]; then
 	fail driver-sparse "kernel tree $KDIR is not built"
@@ -103,4 +114,4 @@ else
 	pass driver-sparse
 fi
 
-exit $status
+kt_finish

@@ -4,13 +4,16 @@
 # script inside the guest as root, shut both sides down and summarise.
 #
 # Usage: scripts/cosim.sh [--script FILE] [--waves FILE.fst] [--name NAME] [--timeout SECONDS]
-#                         [--dtb FILE.dtb]
+#                         [--dtb FILE.dtb] [--filter PATTERN]
 #                         [--attach utmi|line] [--port N=DEVICE[:opt=val,...]]...
+# --filter selects the script's tests by name, as KT_FILTER does for every test binary
+# (docs/testing.md); it defaults to $KT_FILTER. The guest reads it from /kite/filter.
 # --attach and --port go to kite-sim (USB devices on the root ports, docs/bridge.md). The run
 # directory is mounted in the guest at /host (hostfs); its `ctl` file is kite-sim's control
 # channel and `ctl.reply` the replies (kite_ctl in sw-tests/lib.sh).
 # Exit status: the script's exit status inside the guest; 1 if either side died or timed out.
-# The guest's `PASS x` / `FAIL x: why` lines are repeated on stdout for the test runner.
+# The guest's `PASS x` / `FAIL x: why` lines are repeated on stdout for the test runner, and the
+# last line is `N passed, N failed` over them and the launcher's own FAIL line, if any.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +26,7 @@ timeout=${COSIM_TIMEOUT:-900}
 mem=${COSIM_MEM:-384M}
 attach=""
 ports=()
+filter=${KT_FILTER:-}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -33,6 +37,8 @@ while [ $# -gt 0 ]; do
 	--attach) attach=$2; shift 2 ;;
 	--dtb) dtb=$2; shift 2 ;;
 	--port) ports+=("$2"); shift 2 ;;
+	--filter) filter=$2; shift 2 ;;
+	--filter=*) filter=${1#--filter=}; shift ;;
 	*) echo "cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -57,6 +63,8 @@ mkdir -p "$run/stage/kite"
 # turns a host FIFO into a guest-local one; kite-sim tails a regular file instead.
 : > "$run/ctl"
 cp "$script" "$run/stage/kite/run-script"
+# The name filter, as a file: no quoting on the kernel command line (sim/rootfs/init).
+printf '%s\n' "$filter" > "$run/stage/kite/filter"
 # The initramfs is the cached base archive with the script appended as a second cpio member.
 (cd "$run/stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) > "$run/script.cpio"
 cat "$base_initrd" "$run/script.cpio" > "$run/initrd.cpio"
@@ -94,6 +102,7 @@ if ! grep -q "listening on" "$run/sim.log" 2>/dev/null; then
 	echo "cosim: kite-sim did not start; its log:" >&2
 	sed 's/^/  /' "$run/sim.log" >&2
 	echo "FAIL cosim-$name: simulator did not start"
+	echo "0 passed, 1 failed"
 	exit 1
 fi
 
@@ -176,6 +185,7 @@ guest_exit=$(grep -a '^KITE-EXIT: ' "$run/console.log" | tr -d '\r' | tail -1 | 
 booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | tr -d '\r' | awk '{print $2}')
 
 echo "cosim: script     ${script#"$top"/}"
+[ -n "$filter" ] && echo "cosim: filter     $filter"
 [ ${#ports[@]} -gt 0 ] && echo "cosim: devices    ${ports[*]} (${attach:-utmi})"
 [ -n "$results" ] && printf '%s\n' "$results"
 echo "cosim: guest      $npass passed, $nfail failed, exit status ${guest_exit:-none}"
@@ -185,7 +195,13 @@ printf 'cosim: time       boot to init %ss, wall %.1fs\n' "${booted:-?}" "$(echo
 echo "cosim: logs       ${run#"$top"/}/console.log, ${run#"$top"/}/sim.log"
 [ -n "$waves" ] && echo "cosim: waves      $waves"
 
+# cosim_exit STATUS: the closing count (the guest's lines and the launcher's FAIL), then exit.
+cosim_exit() {
+	echo "$npass passed, $nfail failed"
+	exit "$1"
+}
 if [ -n "$why" ]; then
+	nfail=$((nfail + 1))
 	echo "FAIL cosim-$name: $why"
 	tail -20 "$run/console.log" | sed 's/^/  | /'
 	if [ -s "$run/tasks.log" ]; then
@@ -196,16 +212,24 @@ if [ -n "$why" ]; then
 	# Whether the simulator kept serving the guest until the end (a line every 5 s).
 	echo "cosim: the simulator's last counters (${run#"$top"/}/sim.log):"
 	grep 'stats-periodic' "$run/sim.log" | tail -3 | cut -c1-200 | sed 's/^/  | /'
-	exit 1
+	cosim_exit 1
 fi
 if [ -z "$guest_exit" ]; then
+	nfail=$((nfail + 1))
 	echo "FAIL cosim-$name: the guest stopped without reporting an exit status"
 	tail -30 "$run/console.log" | sed 's/^/  | /'
-	exit 1
+	cosim_exit 1
 fi
 if [ "$sim_status" -ne 0 ]; then
+	nfail=$((nfail + 1))
 	echo "FAIL cosim-$name: kite-sim exited with status $sim_status"
 	tail -10 "$run/sim.log" | sed 's/^/  | /'
-	exit 1
+	cosim_exit 1
 fi
-exit "$guest_exit"
+# A script that fails without a FAIL line of its own (a plain `exit 1`) still fails the run.
+if [ "$guest_exit" -ne 0 ] && [ "$nfail" -eq 0 ]; then
+	nfail=$((nfail + 1))
+	echo "FAIL cosim-$name: the script exited with status $guest_exit without a FAIL line"
+	grep -av '^KITE-' "$run/console.log" | tr -d '\r' | tail -15 | sed 's/^/  | /'
+fi
+cosim_exit "$guest_exit"

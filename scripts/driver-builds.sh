@@ -20,12 +20,20 @@
 # Missing packages (linux-headers-amd64, gcc-arm-linux-gnueabihf, gcc-aarch64-linux-gnu) are
 # installed with apt-get (needs root or sudo); nothing is installed when they are present.
 #
-# Usage: scripts/driver-builds.sh [BUILD_DIR]   (default: build). Exit status 1 if a target fails.
+# Usage: scripts/driver-builds.sh [-t PATTERN] [BUILD_DIR]   (default: build). -t PATTERN (or
+# KT_FILTER=PATTERN) selects targets by test name, as for every kite test (docs/testing.md).
+# Ends with `N passed, N failed`; exit status 1 if a target fails.
 set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL ARCH CROSS_COMPILE
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$top/build}
+. "$top/scripts/kt.sh"
+build=$top/build
+while [ $# -gt 0 ]; do
+	kt_option "$@" && { shift "$kt_shift"; continue; }
+	build=$1
+	shift
+done
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 tarball=/usr/src/linux-source-6.1.tar.xz
@@ -36,13 +44,14 @@ jobs=$(nproc)
 prep_version=1
 config_opts="USB PCI OF OF_RESERVED_MEM MODULES"
 
-status=0
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; status=1; }
 log() { echo "driver-builds: $*" >&2; }
 
-# --- packages
-pkgs="linux-headers-amd64 gcc-arm-linux-gnueabihf gcc-aarch64-linux-gnu"
+# --- packages, for the selected targets
+pkgs=
+want driver-build-amd64 && pkgs="$pkgs linux-headers-amd64"
+want driver-build-armhf && pkgs="$pkgs gcc-arm-linux-gnueabihf"
+want driver-build-arm64 && pkgs="$pkgs gcc-aarch64-linux-gnu"
+[ -n "$pkgs" ] || { kt_finish; exit; }
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
@@ -204,7 +213,9 @@ flock 9
 # --- amd64: Debian's headers, the version linux-headers-amd64 currently depends on
 hdr=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 2>/dev/null |
 	grep -o 'linux-headers-[0-9][^ ,]*-amd64' | head -n 1)
-if [ -z "$hdr" ]; then
+if ! want driver-build-amd64; then
+	:
+elif [ -z "$hdr" ]; then
 	fail driver-build-amd64 "linux-headers-amd64 not installed"
 elif [ ! -f "/usr/src/$hdr/Makefile" ]; then
 	fail driver-build-amd64 "/usr/src/$hdr missing"
@@ -213,17 +224,22 @@ else
 fi
 
 # --- ARM trees from linux-source-6.1
-if [ ! -f "$tarball" ]; then
-	fail driver-build-armhf "$tarball missing (package linux-source-6.1)"
-	fail driver-build-arm64 "$tarball missing (package linux-source-6.1)"
+if ! want_any driver-build-armhf driver-build-arm64; then
+	:
+elif [ ! -f "$tarball" ]; then
+	for t in armhf arm64; do
+		want "driver-build-$t" && fail "driver-build-$t" "$tarball missing (package linux-source-6.1)"
+	done
 elif ! prepare_src; then
-	fail driver-build-armhf "unpacking $tarball failed"
-	fail driver-build-arm64 "unpacking $tarball failed"
+	for t in armhf arm64; do
+		want "driver-build-$t" && fail "driver-build-$t" "unpacking $tarball failed"
+	done
 else
 	for t in "armhf arm arm-linux-gnueabihf- multi_v7_defconfig" \
 		 "arm64 arm64 aarch64-linux-gnu- defconfig"; do
 		# shellcheck disable=SC2086
 		set -- $t
+		want "driver-build-$1" || continue
 		if prepare_tree "$1" "$2" "$3" "$4"; then
 			build_driver "$1" "$xk/$1/obj" ARCH="$2" CROSS_COMPILE="$3" \
 				KBUILD_MODPOST_WARN=1
@@ -233,4 +249,4 @@ else
 	done
 fi
 
-exit $status
+kt_finish

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Build the co-simulation guest's root filesystem as an initramfs (newc cpio): Debian's static
-# busybox, the project's modules, tools and test scripts, and sim/rootfs/init. Nothing from the
+# busybox, the project's modules, tools and test scripts (with the harness scripts/kt.sh), and
+# sim/rootfs/init. Nothing from the
 # host's root is copied beyond the busybox-static package's binary.
 #
 # Usage: scripts/mkrootfs.sh OUT.cpio MODULE.ko...
@@ -21,6 +22,8 @@ done
 cp "$top"/sim/rootfs/init "$stage"/init
 chmod 755 "$stage"/init
 cp "$top"/sw-tests/*.sh "$stage"/kite/tests/
+# The test harness the guest's lib.sh sources: the host scripts' own copy, not a second one.
+cp "$top"/scripts/kt.sh "$stage"/kite/tests/kt.sh
 for m in "$@"; do
 	cp "$m" "$stage"/kite/modules/
 done

@@ -6,8 +6,10 @@
 # Run: scripts/cosim.sh --script sw-tests/ctl.sh --port 0=gzero
 . /kite/tests/lib.sh
 
-# expect_error NAME PATTERN CMD...: kite_ctl CMD fails with a reply matching PATTERN.
+# expect_error NAME PATTERN CMD...: kite_ctl CMD fails with a reply matching PATTERN (if NAME
+# is selected).
 expect_error() {
+	want "$1" || return 0
 	name=$1
 	pat=$2
 	shift 2
@@ -20,6 +22,8 @@ expect_error() {
 	fi
 }
 
+# expect_ok NAME CMD...: kite_ctl CMD is accepted. Always run (the commands change the port's
+# state for the tests after them, and cost a millisecond).
 expect_ok() {
 	name=$1
 	shift
@@ -45,9 +49,11 @@ else
 	exit 1
 fi
 
-# Linux's view, when the HCD is there.
+# Linux's view, when the HCD is there (and one of the tests that look at it is selected).
 hcd=0
-if [ -f "$KITE_MODULES/kite-hcd.ko" ] && kite_load selftest=0 2>/dev/null; then
+if ! want_any ctl-linux-gzero-present ctl-linux-gzero-gone ctl-linux-gzero-back; then
+	echo "ctl: no test of Linux's view selected: only the control replies are checked"
+elif [ -f "$KITE_MODULES/kite-hcd.ko" ] && kite_load selftest=0 2>/dev/null; then
 	if wait_until 10 ls -d /sys/bus/usb/devices/usb* >/dev/null 2>&1; then
 		hcd=1
 		echo "ctl: kite HCD loaded: $(ls -d /sys/bus/usb/devices/usb*)"
@@ -100,5 +106,5 @@ if [ $hcd = 1 ]; then
 	kite_unload || fail ctl-module-remove "rmmod failed"
 fi
 
-echo "ctl: $kite_failures failure(s), HCD checks $([ $hcd = 1 ] && echo on || echo off)"
-[ "$kite_failures" -eq 0 ]
+echo "ctl: HCD checks $([ $hcd = 1 ] && echo on || echo off)"
+kt_finish

@@ -1,27 +1,12 @@
 # Helpers for test scripts that run inside the co-simulation guest (sourced by /init and by
-# the scripts in sw-tests/). A check prints `PASS <name>` or `FAIL <name>: <why>`; the host-side
-# runner counts these lines.
+# the scripts in sw-tests/). The test harness is scripts/kt.sh, shipped as /kite/tests/kt.sh:
+# `want NAME` (the name filter, KT_FILTER, which /init exports from the host's --filter),
+# `pass NAME`, `fail NAME WHY`, `check NAME CMD...` print `PASS <name>` / `FAIL <name>: <why>`
+# lines, which the host-side runner counts, and `kt_finish` the closing `N passed, N failed`.
+# A test's work goes under `if want NAME; then ... fi`, so that a filtered run skips it.
 
 KITE_PCI_DEV=${KITE_PCI_DEV:-0000:00:00.0}
-kite_failures=0
-
-pass() {
-	echo "PASS $1"
-}
-
-fail() {
-	name=$1
-	shift
-	echo "FAIL $name: $*"
-	kite_failures=$((kite_failures + 1))
-}
-
-# check NAME CMD...: run CMD, pass or fail NAME by its status.
-check() {
-	name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name" "'$*' failed"; fi
-}
+. "${KITE_TESTS:-/kite/tests}/kt.sh"
 
 # dmesg_has PATTERN: the kernel log has a line matching the extended regex PATTERN.
 dmesg_has() {

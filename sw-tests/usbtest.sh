@@ -8,6 +8,58 @@
 . /kite/tests/lib.sh
 
 scale=${USBTEST_SCALE:-1}
+
+# The tests, one a line: NAME (the test is usbtest-NAME), COUNT (testusb's -c, times
+# USBTEST_SCALE; - for none) and testusb's other arguments. With alt setting 0 of gadget zero's
+# source/sink interface:
+bulk='t0 - -t 0
+t1-bulk-out 20 -t 1 -s 512
+t2-bulk-in 20 -t 2 -s 512
+t3-bulk-out-vary 20 -t 3 -v 421
+t4-bulk-in 20 -t 4
+t5-sg-out 4 -t 5 -g 8 -s 1024
+t6-sg-in 4 -t 6 -g 8 -s 1024
+t7-sg-out-vary 4 -t 7 -g 8 -v 579
+t8-sg-in 4 -t 8 -g 8
+t9-ch9 5 -t 9
+t10-queued-control 5 -t 10
+t11-unlink-in 5 -t 11
+t12-unlink-out 5 -t 12
+t13-halt 5 -t 13
+t14-control-write-read 5 -t 14 -s 256 -v 1
+t17-bulk-out-odd 5 -t 17 -s 512
+t18-bulk-in-odd 5 -t 18 -s 512
+t19-bulk-out-odd-premapped 5 -t 19 -s 512
+t20-bulk-in-odd-premapped 5 -t 20 -s 512
+t21-control-odd 5 -t 21 -s 256 -v 1
+t24-unlink-queue 2 -t 24
+t27-bulk-out-throughput 5 -t 27 -s 4096 -g 8
+t28-bulk-in-throughput 5 -t 28 -s 4096 -g 8
+t29-toggle-after-clear-halt 5 -t 29'
+# Isochronous, with alt setting 1. gadget zero's iso endpoints are polled every 8 frames at full
+# speed, and a simulated frame takes about 0.4 s of wall time: a few packets per test.
+iso='t15-iso-out 1 -t 15 -g 4 -v 0 -s 1023
+t16-iso-in 1 -t 16 -g 4 -v 0 -s 1023
+t22-iso-out-odd 1 -t 22 -g 4 -v 0 -s 1023
+t23-iso-in-odd 1 -t 23 -g 4 -v 0 -s 1023'
+# Interrupt transfers, with the gadget-zero variant that has interrupt endpoints in its place.
+intr='t25-int-out 10 -t 25 -s 64
+t26-int-in 10 -t 26 -s 64'
+
+# names TABLE: the test names of a table.
+names() {
+	echo "$1" | while read -r n _; do echo "usbtest-$n"; done
+}
+# want_table TABLE: some test of the table is selected.
+want_table() {
+	# shellcheck disable=SC2046
+	want_any $(names "$1")
+}
+
+# Nothing selected: not even the driver is loaded.
+want_any usbtest-enumerated usbtest-tracepoints || want_table "$bulk" || want_table "$iso" ||
+	want_table "$intr" || { kt_finish; exit; }
+
 kite_load selftest=0 || { fail usbtest-load "insmod failed"; exit 1; }
 
 # Wait for gadget zero to enumerate.
@@ -21,14 +73,15 @@ fi
 insmod "$KITE_MODULES/usbtest.ko" || { fail usbtest-insmod "insmod usbtest failed"; exit 1; }
 sleep 1
 
-# run NAME ARGS...: one testusb invocation, PASS/FAIL by its status.
+# run NAME ARGS...: one testusb invocation, PASS/FAIL by its status (if usbtest-NAME is selected).
 run() {
 	name=$1
 	shift
+	want "usbtest-$name" || return 0
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	# testusb's exit status does not reflect a failed test (with -a it drops the threads'
 	# results): a test passed when it printed its "test N, S secs" line and no "--> errno" line.
-	out=$(testusb -a "$@" 2>&1)
+	out=$(testusb -a "$@" 2>&1 < /dev/null)
 	tnum=$(echo "$*" | sed -n 's/.*-t \([0-9]*\).*/\1/p')
 	if echo "$out" | grep -q -- "-->"; then
 		echo "$out" | tail -5
@@ -43,84 +96,71 @@ run() {
 	echo "usbtest: $name took $(echo "$(cut -d' ' -f1 /proc/uptime) - $t0" | bc 2>/dev/null || echo ?) s"
 }
 
-c() { echo $(($1 * scale)); }
+# run_table TABLE: run the (selected) tests of a table.
+run_table() {
+	while read -r n cnt args; do
+		# shellcheck disable=SC2086
+		if [ "$cnt" = - ]; then
+			run "$n" $args
+		else
+			run "$n" $args -c $((cnt * scale))
+		fi
+	done <<EOF
+$1
+EOF
+}
 
 # The driver's tracepoints (driver/kite_trace.h): one traced scatter-gather write shows, in this
 # order, the URB queued with its 8 segments mapped (no bounce buffer), the doorbell, the
 # controller's SUCCESS transfer event and the giveback of all 8192 bytes.
-tracing=/sys/kernel/tracing
-[ -d "$tracing/events" ] || mount -t tracefs tracefs "$tracing"
-if [ -d "$tracing/events/kite" ]; then
-	echo > "$tracing/trace"
-	echo 1 > "$tracing/events/kite/enable"
-	testusb -a -t 5 -g 8 -s 1024 -c 1 > /tmp/trace-run.out 2>&1
-	echo 0 > "$tracing/events/kite/enable"
-	cat "$tracing/trace" > /tmp/kite.trace
-	if awk 'st == 0 && /kite_urb_enqueue: .* ep[0-9]+out bulk len 8192 sgs 8\/8 / { st = 1; next }
-		st == 1 && /kite_doorbell: ctx / { st = 2; next }
-		st == 2 && /kite_event: .* transfer .* code 1 / { st = 3; next }
-		st == 3 && /kite_urb_giveback: .* len 8192\/8192 status 0/ { st = 4 }
-		END { exit st != 4 }' /tmp/kite.trace; then
-		pass usbtest-tracepoints
+if want usbtest-tracepoints; then
+	tracing=/sys/kernel/tracing
+	[ -d "$tracing/events" ] || mount -t tracefs tracefs "$tracing"
+	if [ -d "$tracing/events/kite" ]; then
+		echo > "$tracing/trace"
+		echo 1 > "$tracing/events/kite/enable"
+		testusb -a -t 5 -g 8 -s 1024 -c 1 > /tmp/trace-run.out 2>&1
+		echo 0 > "$tracing/events/kite/enable"
+		cat "$tracing/trace" > /tmp/kite.trace
+		if awk 'st == 0 && /kite_urb_enqueue: .* ep[0-9]+out bulk len 8192 sgs 8\/8 / { st = 1; next }
+			st == 1 && /kite_doorbell: ctx / { st = 2; next }
+			st == 2 && /kite_event: .* transfer .* code 1 / { st = 3; next }
+			st == 3 && /kite_urb_giveback: .* len 8192\/8192 status 0/ { st = 4 }
+			END { exit st != 4 }' /tmp/kite.trace; then
+			pass usbtest-tracepoints
+		else
+			grep -v '^#' /tmp/kite.trace | head -20
+			fail usbtest-tracepoints "no enqueue/doorbell/event/giveback sequence for the sg write"
+		fi
 	else
-		grep -v '^#' /tmp/kite.trace | head -20
-		fail usbtest-tracepoints "no enqueue/doorbell/event/giveback sequence for the sg write"
+		fail usbtest-tracepoints "no kite trace events in $tracing/events"
 	fi
-else
-	fail usbtest-tracepoints "no kite trace events in $tracing/events"
 fi
 
-run t0 -t 0
-run t1-bulk-out -t 1 -s 512 -c "$(c 20)"
-run t2-bulk-in -t 2 -s 512 -c "$(c 20)"
-run t3-bulk-out-vary -t 3 -v 421 -c "$(c 20)"
-run t4-bulk-in -t 4 -c "$(c 20)"
-run t5-sg-out -t 5 -g 8 -s 1024 -c "$(c 4)"
-run t6-sg-in -t 6 -g 8 -s 1024 -c "$(c 4)"
-run t7-sg-out-vary -t 7 -g 8 -v 579 -c "$(c 4)"
-run t8-sg-in -t 8 -g 8 -c "$(c 4)"
-run t9-ch9 -t 9 -c "$(c 5)"
-run t10-queued-control -t 10 -c "$(c 5)"
-run t11-unlink-in -t 11 -c "$(c 5)"
-run t12-unlink-out -t 12 -c "$(c 5)"
-run t13-halt -t 13 -c "$(c 5)"
-run t14-control-write-read -t 14 -c "$(c 5)" -s 256 -v 1
-run t17-bulk-out-odd -t 17 -s 512 -c "$(c 5)"
-run t18-bulk-in-odd -t 18 -s 512 -c "$(c 5)"
-run t19-bulk-out-odd-premapped -t 19 -s 512 -c "$(c 5)"
-run t20-bulk-in-odd-premapped -t 20 -s 512 -c "$(c 5)"
-run t21-control-odd -t 21 -c "$(c 5)" -s 256 -v 1
-run t24-unlink-queue -t 24 -c "$(c 2)"
-run t27-bulk-out-throughput -t 27 -s 4096 -c "$(c 5)" -g 8
-run t28-bulk-in-throughput -t 28 -s 4096 -c "$(c 5)" -g 8
-run t29-toggle-after-clear-halt -t 29 -c "$(c 5)"
-
+run_table "$bulk"
 rmmod usbtest
 
 # Isochronous: usbtest uses alt setting 1 of the source/sink interface.
-insmod "$KITE_MODULES/usbtest.ko" alt=1 || fail usbtest-insmod-alt1 "insmod usbtest alt=1 failed"
-sleep 1
-# gadget zero's iso endpoints are polled every 8 frames at full speed, and a simulated frame
-# takes about 0.4 s of wall time: keep the default run to a few packets per test.
-run t15-iso-out -t 15 -g 4 -v 0 -s 1023 -c "$(c 1)"
-run t16-iso-in -t 16 -g 4 -v 0 -s 1023 -c "$(c 1)"
-run t22-iso-out-odd -t 22 -g 4 -v 0 -s 1023 -c "$(c 1)"
-run t23-iso-in-odd -t 23 -g 4 -v 0 -s 1023 -c "$(c 1)"
-rmmod usbtest
+if want_table "$iso"; then
+	insmod "$KITE_MODULES/usbtest.ko" alt=1 || fail usbtest-insmod-alt1 "insmod usbtest alt=1 failed"
+	sleep 1
+	run_table "$iso"
+	rmmod usbtest
+fi
 
 # Interrupt transfers: the gadget-zero variant with interrupt endpoints, plugged in its place.
-if kite_ctl unplug 0 && sleep 1 && kite_ctl plug 0 gzero:intr=1; then
+if ! want_table "$intr"; then
+	:
+elif kite_ctl unplug 0 && sleep 1 && kite_ctl plug 0 gzero:intr=1; then
 	wait_until 20 gzero_present
 	sleep 1
 	insmod "$KITE_MODULES/usbtest.ko" || fail usbtest-insmod-intr "insmod usbtest failed"
 	sleep 1
-	run t25-int-out -t 25 -s 64 -c "$(c 10)"
-	run t26-int-in -t 26 -s 64 -c "$(c 10)"
+	run_table "$intr"
 	rmmod usbtest
 else
 	fail usbtest-replug "could not swap in the interrupt variant: $kite_ctl_reply"
 fi
 
 kite_unload
-echo "usbtest: $kite_failures failure(s)"
-[ "$kite_failures" -eq 0 ]
+kt_finish
