@@ -38,6 +38,7 @@ help:
 	@echo "  make cosim                 build everything and run the co-simulation smoke test"
 	@echo "  make cosim SCRIPT=<file>   run <file> as root inside the guest instead"
 	@echo "  make cosim WAVES=1         also write build/cosim/<name>/waves.fst (GTKWave)"
+	@echo "  make cosim T=<pattern>     only the guest tests whose names match"
 	@echo "  make test                  run all tests (RTL, bridge, driver checks, co-simulation)"
 	@echo "  make test T=<pattern>      only the tests whose names match (every suite, KT_FILTER)"
 	@echo "  make test SUITES=\"rtl systest\"   only these suites (make print-suites lists them)"
@@ -61,7 +62,8 @@ cosim-build: deps kernel sim rootfs
 cosim: cosim-build
 	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) \
 		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst) \
-		$(if $(ATTACH),--attach $(ATTACH)) $(foreach d,$(DEVICES),--port $(d))
+		$(if $(ATTACH),--attach $(ATTACH)) $(foreach d,$(DEVICES),--port $(d)) \
+		$(if $(T),--filter '$(T)')
 
 # T=PATTERN: every test binary and co-simulation script runs only the tests it matches
 # (KT_FILTER, sim/testlib/kite_test.h); SUITES="a b": only these suites.

@@ -17,7 +17,7 @@ set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL
 
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../scripts/kt.sh"
+. "$here/../sim/testlib/kite_test.sh"
 kdir_arg=""
 while [ $# -gt 0 ]; do
 	kt_option "$@" && { shift "$kt_shift"; continue; }

@@ -27,7 +27,7 @@ set -u
 unset MAKEFLAGS MFLAGS MAKELEVEL ARCH CROSS_COMPILE
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-. "$top/scripts/kt.sh"
+. "$top/sim/testlib/kite_test.sh"
 build=$top/build
 while [ $# -gt 0 ]; do
 	kt_option "$@" && { shift "$kt_shift"; continue; }

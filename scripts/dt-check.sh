@@ -18,7 +18,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 K=${KERNEL_SRC:-$top/build/uml/linux-source-6.1}
 out=$top/build/dts
 dts=$top/dts
-. "$top/scripts/kt.sh"
+. "$top/sim/testlib/kite_test.sh"
 kt_args "$@"
 
 # The checks, by the DTB they look at: a DTB is built when one of its checks is selected.
@@ -45,7 +45,7 @@ validate="dt-validate-binding-example dt-validate-rejects-unknown-property dt-va
 schema_checks="dt-doc-validate-binding dt-mk-schema $example $validate"
 all="$uml $zed $zcu104 $zynq7000 $zynqmp $litex $schema_checks"
 
-# ok NAME / bad NAME WHY: kt.sh's pass and fail, for a name of the lists above (a check missing
+# ok NAME / bad NAME WHY: kite_test.sh's pass and fail, for a name of the lists above (a check missing
 # from them would be skipped by a filtered run: that fails the unfiltered one).
 listed() {
 	case " $(echo $all) " in

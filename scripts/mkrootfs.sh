@@ -1,6 +1,6 @@
 #!/bin/sh
 # Build the co-simulation guest's root filesystem as an initramfs (newc cpio): Debian's static
-# busybox, the project's modules, tools and test scripts (with the harness scripts/kt.sh), and
+# busybox, the project's modules, tools and test scripts (with the harness sim/testlib/kite_test.sh), and
 # sim/rootfs/init. Nothing from the
 # host's root is copied beyond the busybox-static package's binary.
 #
@@ -23,7 +23,7 @@ cp "$top"/sim/rootfs/init "$stage"/init
 chmod 755 "$stage"/init
 cp "$top"/sw-tests/*.sh "$stage"/kite/tests/
 # The test harness the guest's lib.sh sources: the host scripts' own copy, not a second one.
-cp "$top"/scripts/kt.sh "$stage"/kite/tests/kt.sh
+cp "$top"/sim/testlib/kite_test.sh "$stage"/kite/tests/kite_test.sh
 for m in "$@"; do
 	cp "$m" "$stage"/kite/modules/
 done

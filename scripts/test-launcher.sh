@@ -9,7 +9,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 tests=$top/sw-tests/launcher
-. "$top/scripts/kt.sh"
+. "$top/sim/testlib/kite_test.sh"
 kt_args "$@"
 
 # exit status

@@ -14,7 +14,7 @@ set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 RUN=$TOP/build/cosim/usbmon
 PCAP=$RUN/usbmon.pcap
-. "$TOP/scripts/kt.sh"
+. "$TOP/sim/testlib/kite_test.sh"
 norun=""
 while [ $# -gt 0 ]; do
 	kt_option "$@" && { shift "$kt_shift"; continue; }

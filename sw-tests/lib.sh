@@ -1,12 +1,12 @@
 # Helpers for test scripts that run inside the co-simulation guest (sourced by /init and by
-# the scripts in sw-tests/). The test harness is scripts/kt.sh, shipped as /kite/tests/kt.sh:
+# the scripts in sw-tests/). The test harness is sim/testlib/kite_test.sh, shipped as /kite/tests/kite_test.sh:
 # `want NAME` (the name filter, KT_FILTER, which /init exports from the host's --filter),
 # `pass NAME`, `fail NAME WHY`, `check NAME CMD...` print `PASS <name>` / `FAIL <name>: <why>`
 # lines, which the host-side runner counts, and `kt_finish` the closing `N passed, N failed`.
 # A test's work goes under `if want NAME; then ... fi`, so that a filtered run skips it.
 
 KITE_PCI_DEV=${KITE_PCI_DEV:-0000:00:00.0}
-. "${KITE_TESTS:-/kite/tests}/kt.sh"
+. "${KITE_TESTS:-/kite/tests}/kite_test.sh"
 
 # dmesg_has PATTERN: the kernel log has a line matching the extended regex PATTERN.
 dmesg_has() {

@@ -31,3 +31,9 @@ $(KT_BUILD)/%.o: $(KT_DIR)/%.c $(KT_HDRS) $(TOP)/sim/model/kite_model.h $(TOP)/d
 $(KT_LIB): $(KT_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The shell side of the harness (kite_test.sh, sourced by every script suite and shipped into
+# the guest) selects exactly the names the C side selects: test-shell-filter.sh compares them
+# under dash, bash and busybox ash.
+TEST_SUITES += testlib
+SUITE_CMD_testlib := $(KT_DIR)/test-shell-filter.sh

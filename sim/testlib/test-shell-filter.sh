@@ -1,20 +1,20 @@
 #!/bin/sh
-# The shell's name filter (scripts/kt.sh, kt_match) selects exactly what the C harness's does
+# The shell's name filter (sim/testlib/kite_test.sh, kt_match) selects exactly what the C harness's does
 # (sim/testlib/kite_test.c, kt_want): for a table of patterns over a set of test names, under
 # every shell the tests run in (dash for the host scripts, bash, busybox ash in the guest).
 # One PASS/FAIL line per shell, a closing `N passed, N failed`.
 #
-# Usage: scripts/test-kt-filter.sh [-t PATTERN]   (or KT_FILTER=PATTERN: this suite's own filter)
+# Usage: sim/testlib/test-shell-filter.sh [-t PATTERN]   (or KT_FILTER=PATTERN: this suite's own filter)
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${BUILD:-$top/build}
-. "$top/scripts/kt.sh"
+. "$top/sim/testlib/kite_test.sh"
 kt_args "$@"
 
 # kt-match PATTERN NAME...: one 0/1 per name, as the C harness selects it.
-bin=$build/kt/kt-match
-mkdir -p "$build/kt"
-cat > "$build/kt/kt-match.c" <<'EOF'
+bin=$build/testlib/shell-filter/kt-match
+mkdir -p "$build/testlib/shell-filter"
+cat > "$build/testlib/shell-filter/kt-match.c" <<'EOF'
 #include <stdio.h>
 #include "kite_test.h"
 int main(int argc, char **argv)
@@ -26,9 +26,9 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-if ! ${CC:-cc} -std=c11 -O1 -Wall -Werror -I "$top/sim/testlib" -o "$bin" "$build/kt/kt-match.c" \
-	"$top/sim/testlib/kite_test.c" 2> "$build/kt/cc.log"; then
-	fail kt-filter-build "$(head -3 "$build/kt/cc.log" | tr '\n' ' ')"
+if ! ${CC:-cc} -std=c11 -O1 -Wall -Werror -I "$top/sim/testlib" -o "$bin" "$build/testlib/shell-filter/kt-match.c" \
+	"$top/sim/testlib/kite_test.c" 2> "$build/testlib/shell-filter/cc.log"; then
+	fail kt-filter-build "$(head -3 "$build/testlib/shell-filter/cc.log" | tr '\n' ' ')"
 	kt_finish
 	exit
 fi
@@ -89,7 +89,7 @@ for sh in sh bash busybox; do
 	IFS='
 '
 	# shellcheck disable=SC2086
-	got=$("$@" -c "$script" kt "$top/scripts/kt.sh" "$names" $patterns)
+	got=$("$@" -c "$script" kt "$top/sim/testlib/kite_test.sh" "$names" $patterns)
 	unset IFS
 	set +f
 	i=0

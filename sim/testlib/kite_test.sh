@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
-# kt.sh: the shell side of kite's one test harness (sim/testlib/kite_test.h), sourced by the host
-# test scripts (scripts/*.sh, driver/check.sh) and, as /kite/tests/kt.sh, by the guest's
+# kite_test.sh: the shell side of kite's one test harness (sim/testlib/kite_test.h), sourced by the host
+# test scripts (scripts/*.sh, driver/check.sh) and, as /kite/tests/kite_test.sh, by the guest's
 # sw-tests/lib.sh (scripts/mkrootfs.sh ships this file). POSIX sh: bash, dash and busybox ash.
 #
 # A test prints exactly one line, `PASS <name>` or `FAIL <name>: <why>`; a suite ends with
@@ -8,7 +8,7 @@
 # KT_FILTER (what `make test T=PATTERN` sets), or `-t PATTERN` / `--filter=PATTERN` on a script's
 # command line (kt_option). PATTERN is a comma-separated list; an entry with a wildcard (* ? [) is
 # a shell glob over the whole name, any other entry matches names that contain it; an empty
-# pattern selects every test. scripts/test-kt-filter.sh checks that kt_match selects what the C
+# pattern selects every test. sim/testlib/test-shell-filter.sh checks that kt_match selects what the C
 # harness selects. (The C binaries' list mode, -l, has no shell counterpart: a script's names are
 # only known by running it.)
 #
