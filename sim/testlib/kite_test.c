@@ -176,8 +176,13 @@ void kt_fail(const char *fmt, ...)
 	va_list ap;
 
 	if (!kt_cur.active) {
-		/* a check outside any test: report it under a name of its own */
+		/* a check outside any test: report it under a name of its own, whatever the filter
+		 * says (a failure is never silent) */
+		bool all = kt_all;
+
+		kt_all = true;
 		kt_begin("%s", "outside-any-test");
+		kt_all = all;
 	}
 	va_start(ap, fmt);
 	kt_vfail(fmt, ap);
