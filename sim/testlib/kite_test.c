@@ -281,19 +281,6 @@ void kt_run_seq(const struct kt_case *cases, size_t n, void *arg)
 	}
 }
 
-void kt_run_group(const struct kt_case *cases, size_t n, void *arg)
-{
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++)
-		any |= kt_selected(cases[i].name);
-	if (!any)
-		return;
-	kt_all = true;
-	kt_run(cases, n, arg);	/* in list mode, this lists them */
-	kt_all = false;
-}
-
 unsigned int kt_passed(void)
 {
 	return kt_npass;

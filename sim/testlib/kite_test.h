@@ -75,9 +75,6 @@ void kt_result(const char *name, bool ok, const char *fmt, ...) __attribute__((f
 
 /* Run every selected case of a table with arg. */
 void kt_run(const struct kt_case *cases, size_t n, void *arg);
-/* Run a table whose cases build on each other: all of them when the filter selects any
- * (kt_group_begin). */
-void kt_run_group(const struct kt_case *cases, size_t n, void *arg);
 
 /*
  * Tests that build on each other's state (one device driven through a sequence of tests):

@@ -68,7 +68,7 @@ static void t_fst_trace(void *arg)
 	KT_CHECK(stat(trace_path, &sb) == 0 && sb.st_size > 100, "no FST file %s", trace_path);
 }
 
-/* the statistics are those of the copy: the two run together (kt_run_group) */
+/* the statistics are those of the copy: selecting them runs the copy first (kt_run_seq) */
 static const struct kt_case copy_cases[] = {
 	{ "top-copy-irq-busy", t_copy_irq_busy },
 	{ "top-stats", t_stats },
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < 8192; i++)
 		data[i] = (uint8_t)(i * 7 + 3);
-	kt_run_group(copy_cases, KT_ARRAY_SIZE(copy_cases), NULL);
+	kt_run_seq(copy_cases, KT_ARRAY_SIZE(copy_cases), NULL);
 	kite_model_destroy(m);
 	if (trace_path)
 		kt_run(trace_cases, KT_ARRAY_SIZE(trace_cases), NULL);

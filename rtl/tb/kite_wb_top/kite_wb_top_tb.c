@@ -743,7 +743,7 @@ static const struct kt_case cases[] = {
 	{ "wb-dma-err", t_wb_dma_err },
 };
 
-/* the host tests build on each other: they run together (kt_run_group) */
+/* the host tests build on each other: a selected one runs those before it first (kt_run_seq) */
 static const struct kt_case host_cases[] = {
 	{ "wb-host-run-frame", t_wb_host_run_frame },
 	{ "wb-host-noop-event", t_wb_host_noop_event },
@@ -775,7 +775,7 @@ int main(int argc, char **argv)
 	wb_mem_slave_init(&S, mem, MEM_BASE, MEM_SIZE, 3, 0x9abcu);
 	reset();
 	kt_run(cases, KT_ARRAY_SIZE(cases), NULL);
-	kt_run_group(host_cases, KT_ARRAY_SIZE(host_cases), NULL);
+	kt_run_seq(host_cases, KT_ARRAY_SIZE(host_cases), NULL);
 	kt_run(protocol_cases, KT_ARRAY_SIZE(protocol_cases), NULL);
 	printf("# kite_wb_top_tb: %llu cycles, DMA %llu reads %llu writes %llu ERR, %llu CYC tenures\n",
 	       (unsigned long long)ncycles, (unsigned long long)S.reads,
