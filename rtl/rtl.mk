@@ -57,24 +57,36 @@ REGGEN := $(TOP)/scripts/reggen.py
 regs:
 	$(PYTHON3) $(REGGEN)
 
+# one check, reggen-up-to-date, under the name filter of every kite test (KT_FILTER)
 regs-check:
-	@$(PYTHON3) $(REGGEN) --check
+	@. $(KT_SH); if want reggen-up-to-date; then \
+		if out=$$($(PYTHON3) $(REGGEN) --check 2>&1); then pass reggen-up-to-date; \
+		else fail reggen-up-to-date "$$(echo "$$out" | sed 's/^FAIL reggen-up-to-date: //')"; fi; \
+	fi; kt_finish
 
 # ------------------------------------------------------------------ lint
-# lint-<module>: verilator -Wall on one module (every RTL source, the module as top), one
-# PASS/FAIL line; waivers in rtl/lint/verilator.vlt.
-.PHONY: rtl-lint usb-lint
-rtl-lint: $(addprefix lint-,$(RTL_MODULES))
-usb-lint: $(addprefix lint-,$(USB_MODULES))
-
+# verilator -Wall on each module (every RTL source, the module as top), one PASS/FAIL line
+# lint-<module>, under the name filter (KT_FILTER), and the closing count; waivers in
+# rtl/lint/verilator.vlt. make lint-<module> lints one module, make rtl-lint / usb-lint a
+# share, make lint all of them.
+.PHONY: lint rtl-lint usb-lint
+lint_modules = @mkdir -p $(BUILD)/lint; . $(KT_SH); for m in $(1); do \
+		want lint-$$m || continue; \
+		if $(VERILATOR) --lint-only -Wall --assert $(RTL_VLT) $(RTL_SRCS) $(USB_RTL_SRCS) \
+			--top-module $$m >$(BUILD)/lint/$$m.log 2>&1; then \
+			pass lint-$$m; \
+		else \
+			fail lint-$$m "see $(BUILD)/lint/$$m.log"; sed -n '1,5p' $(BUILD)/lint/$$m.log; \
+		fi; \
+	done; kt_finish
+lint:
+	$(call lint_modules,$(RTL_MODULES) $(USB_MODULES))
+rtl-lint:
+	$(call lint_modules,$(RTL_MODULES))
+usb-lint:
+	$(call lint_modules,$(USB_MODULES))
 lint-%:
-	@mkdir -p $(BUILD)/lint
-	@if $(VERILATOR) --lint-only -Wall --assert $(RTL_VLT) $(RTL_SRCS) $(USB_RTL_SRCS) \
-		--top-module $* >$(BUILD)/lint/$*.log 2>&1; then \
-		echo "PASS lint-$*"; \
-	else \
-		echo "FAIL lint-$*: see $(BUILD)/lint/$*.log"; sed -n '1,5p' $(BUILD)/lint/$*.log; \
-	fi
+	$(call lint_modules,$*)
 
 # ------------------------------------------------------------------ the Verilator recipe
 # $(call kite_verilate,DIR,TOP MODULE,SV SOURCES,VERILATOR FLAGS,C++ OPTIMISATION)
@@ -185,7 +197,7 @@ kt_run = if ! $(MAKE) -s --no-print-directory -q $(1) 2>/dev/null; then \
 
 TEST_SUITES += regs lint
 SUITE_CMD_regs := $(MAKE) -s --no-print-directory -C $(TOP) regs-check
-SUITE_CMD_lint := $(MAKE) -s --no-print-directory -C $(TOP) rtl-lint usb-lint
+SUITE_CMD_lint := $(MAKE) -s --no-print-directory -C $(TOP) lint
 
 # ------------------------------------------------------------------ RTL testbenches
 # Testbenches linked with a model library (sim/model/model.mk): rtl/tb/kite_axil_regs (the

@@ -7,6 +7,7 @@
 #            KT_LIB      the archive: link it FIRST (before the device-model and model archives,
 #                        which the fixtures call into), and depend on it
 #            KT_HDRS     the headers (a prerequisite of every test object)
+#            KT_SH       the shell side of the harness (sourced by script suites and recipes)
 # Every C test binary (RTL testbenches, usbdev, bridge and system tests) is compiled with
 # $(KT_CFLAGS) and linked with $(KT_LIB).
 
@@ -16,6 +17,8 @@ KT_SRCS := $(wildcard $(KT_DIR)/*.c)
 KT_HDRS := $(wildcard $(KT_DIR)/*.h)
 KT_OBJS := $(patsubst $(KT_DIR)/%.c,$(KT_BUILD)/%.o,$(KT_SRCS))
 KT_LIB := $(KT_BUILD)/libkitetest.a
+# the shell side (want, pass, fail, check, kt_finish), for script suites and make recipes
+KT_SH := $(KT_DIR)/kite_test.sh
 KT_CFLAGS := -I$(KT_DIR)
 # the fixtures drive the model, the device models and the registers
 KT_LIB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror $(KT_CFLAGS) -I$(TOP)/sim/model \
