@@ -409,6 +409,14 @@ int kite_model_reg_write(struct kite_model *m, uint32_t offset, uint32_t val, ui
 	return wait_axil(m);
 }
 
+uint64_t kite_model_time_ps(const struct kite_model *m)
+{
+	/* 48 MHz: 10^6 / 48 ps per usb_clk cycle, bus_per_usb bus cycles per usb_clk cycle */
+	if (m->usb_per_bus > 1)
+		return m->usb_cycles * 1000000ull / 48ull;
+	return m->cycles * 1000000ull / (48ull * m->bus_per_usb);
+}
+
 bool kite_model_irq(const struct kite_model *m)
 {
 	return m->top->irq;

@@ -107,6 +107,14 @@ void kite_model_tick(struct kite_model *m, unsigned int n);
 int kite_model_reg_read(struct kite_model *m, uint32_t offset, uint32_t *val);
 int kite_model_reg_write(struct kite_model *m, uint32_t offset, uint32_t val, uint8_t strb);
 
+/*
+ * Simulated bus time since the end of reset, in picoseconds: usb_clk is 48 MHz, so one usb_clk
+ * cycle is 20833.3 ps (rounded down to whole ps at the current cycle). Register accesses tick
+ * the clock and count too. This is the time base of the co-simulation (UML time-travel) and of
+ * the waveform.
+ */
+uint64_t kite_model_time_ps(const struct kite_model *m);
+
 /* Level of the interrupt line after the last cycle. */
 bool kite_model_irq(const struct kite_model *m);
 /* True while the RTL has work in flight (the `busy` output) or AXI transactions outstanding. */

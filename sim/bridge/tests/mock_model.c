@@ -139,6 +139,11 @@ bool kite_model_irq(const struct kite_model *m)
 	return (m->regs[MOCK_INT_STATUS / 4] & m->regs[MOCK_INT_ENABLE / 4]) != 0;
 }
 
+uint64_t kite_model_time_ps(const struct kite_model *m)
+{
+	return m->st.cycles * 1000000ull / 96ull;	/* as the real model: a 96 MHz bus clock */
+}
+
 bool kite_model_busy(const struct kite_model *m)
 {
 	return m->busy_left != 0;
