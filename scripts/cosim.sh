@@ -27,6 +27,9 @@ mem=${COSIM_MEM:-384M}
 attach=""
 ports=()
 filter=${KT_FILTER:-}
+# bus: the guest's clock is the simulated bus time (kite-sim is UML's time-travel calendar);
+# wall: the guest reads the host's clock while the bus runs far slower than real time.
+timebase=${COSIM_TIME:-bus}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
 	--port) ports+=("$2"); shift 2 ;;
 	--filter) filter=$2; shift 2 ;;
 	--filter=*) filter=${1#--filter=}; shift ;;
+	--time) timebase=$2; shift 2 ;;
 	*) echo "cosim: unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -83,6 +87,14 @@ trap 'echo "cosim: interrupted" >&2; exit 130' INT TERM
 start=$(date +%s.%N)
 # --stats: a counters line every 5 s in sim.log, the timeline a hung run is judged by.
 sim_args=(--socket "$sock" --control "$run/ctl" --stats)
+tt_arg=()
+case $timebase in
+bus)
+	sim_args+=(--time-travel "$run/tt.sock")
+	tt_arg=("time-travel=ext:$run/tt.sock") ;;
+wall) ;;
+*) echo "cosim: --time must be bus or wall, not $timebase" >&2; exit 2 ;;
+esac
 [ -n "$waves" ] && sim_args+=(--waves "$waves")
 [ -n "$attach" ] && sim_args+=(--attach "$attach")
 for p in "${ports[@]}"; do
@@ -112,7 +124,7 @@ if [ -n "$dtb" ]; then
 	[ -r "$dtb" ] || { echo "cosim: no such devicetree blob: $dtb" >&2; exit 1; }
 	dtb_arg=("dtb=$dtb")
 fi
-setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" \
+setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" "${tt_arg[@]}" \
 	"virtio_uml.device=$sock:1234" "kite.run=$run" umid=uml "uml_dir=$run" con0=null,fd:1 con=null \
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!

@@ -17,6 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "control.h"
 #include "kite_model.h"
 #include "log.h"
@@ -42,6 +43,7 @@ static void usage(FILE *f)
 		"                [--stats] [--ready-fd N] [--batch CYCLES] [--spin-us US]\n"
 		"                [--mem-latency CYCLES] [--attach utmi|line]\n"
 		"                [--port N=DEVICE[:opt=val,...]]... [--control PATH [--control-reply PATH]]\n"
+		"                [--time-travel PATH]\n"
 		"  Listens on PATH (a stale socket is replaced), prints \"kite-sim: listening on PATH\"\n"
 		"  to stdout (and writes one byte to --ready-fd N if given), accepts one vhost-user\n"
 		"  frontend (UML: virtio_uml.device=PATH:1234) and runs until it disconnects or\n"
@@ -50,7 +52,10 @@ static void usage(FILE *f)
 		"          msc[:blocks=N] | none\n"
 		"  --control PATH: a FIFO (created if missing) or a regular file of commands, one a line:\n"
 		"    plug N DEVICE | unplug N | fault N EP FAULT COUNT | type N TEXT | sync TOKEN\n"
-		"  replies (ok ... / error ...) are appended to --control-reply (default PATH.reply).\n");
+		"  replies (ok ... / error ...) are appended to --control-reply (default PATH.reply).\n"
+		"  --time-travel PATH: be the time-travel calendar of a UML started with\n"
+		"    time-travel=ext:PATH (listened on before the vhost-user socket; UML connects to it\n"
+		"    first): the guest's clock runs on the simulated bus time (docs/cosim.md).\n");
 }
 
 static int parse_u(const char *s, unsigned long max, unsigned long *out)
@@ -149,6 +154,224 @@ static int wait_events(struct vu_dev *d, int ctl_fd, int timeout_ms)
 	return pf[0].revents ? 1 : 0;
 }
 
+/* ---------------------------------------------------------------- time-travel mode */
+
+struct tt_ctx {
+	struct vu_dev *vu;
+	struct pcidev *pd;
+	struct simtime *t;
+	struct kite_model *model;
+	struct ctl_chan *ctl;
+	struct ctl_ports *ports;
+	struct calendar *cal;
+	int lfd;
+	const char *sock_path;
+	bool periodic_stats;
+	uint64_t skipped_ns;     /* idle time jumped over: calendar time without clock cycles */
+	uint64_t line_cycles;
+	bool was_busy;
+	int status;              /* set to 1 by a hook that failed */
+};
+
+static void print_cal_stats(const struct calendar *c, const char *when)
+{
+	fprintf(stderr,
+		"kite-sim: time-travel%s sim_ns=%llu runs=%llu waits=%llu requests=%llu gets=%llu "
+		"updates=%llu messages=%llu\n", when, (unsigned long long)c->now,
+		(unsigned long long)c->st.runs, (unsigned long long)c->st.waits,
+		(unsigned long long)c->st.requests, (unsigned long long)c->st.gets,
+		(unsigned long long)c->st.updates, (unsigned long long)c->st.messages);
+	fflush(stderr);
+}
+
+/* The hardware's time on the calendar: clocked bus time plus the idle time jumped over. */
+static uint64_t tt_hw_ns(const struct tt_ctx *c)
+{
+	return c->skipped_ns + kite_model_time_ps(c->model) / 1000;
+}
+
+/*
+ * Bring the hardware up to calendar time `to`: clock it while it has work (or a line change or
+ * an MMIO write is settling), jump over the rest. Stops early, at a batch boundary, when the
+ * interrupt line changes, so that the guest hears of it at the right time.
+ */
+static void tt_advance(struct tt_ctx *c, uint64_t to)
+{
+	bool irq0 = kite_model_irq(c->model);
+
+	while (tt_hw_ns(c) < to) {
+		bool busy = kite_model_busy(c->model);
+
+		if (!(busy || c->was_busy || c->pd->irq_recheck || c->line_cycles)) {
+			c->skipped_ns += to - tt_hw_ns(c);
+			return;
+		}
+		/* a 96 MHz bus clock: 10.42 ns a cycle; never far past `to` */
+		uint64_t left = (to - tt_hw_ns(c)) * 96 / 1000 + 1;
+		unsigned int n = left < c->t->batch ? (unsigned int)left : c->t->batch;
+
+		kite_model_tick(c->model, n);
+		c->t->cycles += n;
+		c->line_cycles = c->line_cycles > n ? c->line_cycles - n : 0;
+		c->was_busy = busy;
+		if (kite_model_irq(c->model) != irq0 || c->pd->irq_recheck)
+			return;
+	}
+}
+
+static void tt_on_update(void *arg, uint64_t t)
+{
+	tt_advance(arg, t);
+}
+
+static void tt_on_kick(void *arg, unsigned int q)
+{
+	struct tt_ctx *c = arg;
+
+	/* MMIO is served before the kick is acknowledged: a read's answer is there when the
+	 * guest first looks (virt-pci polls with udelay, which costs simulated time). */
+	if (q == 0 && pcidev_poll_cmd(c->pd, c->cal->now) < 0)
+		c->status = 1;
+}
+
+static int tt_on_side(void *arg)
+{
+	struct tt_ctx *c = arg;
+
+	return cal_serve(c->cal) ? -1 : 0;
+}
+
+/* Calls owed to the guest (interrupt messages, completed posted writes): only while it waits,
+ * so that each lands at one simulated time. */
+static int tt_flush_calls(struct tt_ctx *c)
+{
+	if (pcidev_irq_update(c->pd, c->cal->now) < 0 || pcidev_poll_cmd(c->pd, c->cal->now) < 0)
+		return -1;
+	if (!vu_inband(c->vu))
+		return 0;
+	for (unsigned int q = 0; q < VU_NUM_QUEUES; q++) {
+		if (!c->vu->vq[q].inband_pending)
+			continue;
+		c->vu->vq[q].inband_pending = false;
+		if (vu_inband_call(c->vu, q))
+			return -1;
+	}
+	return 0;
+}
+
+static int run_time_travel(struct tt_ctx *c)
+{
+	struct calendar *cal = c->cal;
+	uint64_t next_stats = simtime_now_ns() + 5000000000ull;
+
+	/* UML connects the calendar first, while it parses its command line. */
+	while (!stop_signal && cal->fd < 0) {
+		struct pollfd pf[2] = { { .fd = cal->listen_fd, .events = POLLIN },
+					{ .fd = ctl_poll_fd(c->ctl), .events = POLLIN } };
+
+		if (poll(pf, pf[1].fd >= 0 ? 2 : 1, c->ctl->fd >= 0 ? 50 : 200) > 0 && pf[0].revents &&
+		    cal_accept(cal))
+			return 2;
+		ctl_poll(c->ctl, c->ports);
+	}
+	cal->on_update = tt_on_update;
+	cal->arg = c;
+	c->vu->on_kick = tt_on_kick;
+	c->vu->on_side = tt_on_side;
+	c->vu->side_fd = cal->fd;
+	c->vu->hook_arg = c;
+
+	while (!stop_signal) {
+		int rc;
+
+		if (c->status)
+			return c->status;
+		if (c->periodic_stats && simtime_now_ns() >= next_stats) {
+			print_stats(c->pd, c->t, c->model, &c->ctl->st, "-periodic");
+			print_cal_stats(cal, "-periodic");
+			next_stats = simtime_now_ns() + 5000000000ull;
+		}
+		if (!cal->waiting) {
+			/* The guest runs: its CPU work takes no simulated time. Serve what it sends. */
+			struct pollfd pf[2] = { { .fd = cal->fd, .events = POLLIN },
+						{ .fd = c->vu->sock >= 0 ? c->vu->sock : c->lfd,
+						  .events = POLLIN } };
+
+			rc = poll(pf, pf[1].fd >= 0 ? 2 : 1, 1000);
+			if (rc < 0 && errno != EINTR)
+				return 1;
+			if (rc <= 0)
+				continue;
+			if (pf[0].revents) {
+				rc = cal_serve(cal);
+				if (rc == 1) {
+					kb_log("time-travel: the guest closed the calendar socket");
+					return 0;
+				}
+				if (rc)
+					return 1;
+				continue;
+			}
+			if (!pf[1].revents)
+				continue;
+			if (c->vu->sock < 0) {
+				int fd = accept4(c->lfd, NULL, NULL, SOCK_CLOEXEC);
+
+				if (fd < 0) {
+					kb_log("accept failed: %s", strerror(errno));
+					return 2;
+				}
+				close(c->lfd);
+				c->lfd = -1;
+				unlink(c->sock_path);
+				c->vu->sock = fd;
+				kb_log("frontend connected");
+				continue;
+			}
+			rc = vu_process_msg(c->vu);
+			if (rc == 1) {
+				kb_log("frontend disconnected");
+				return 0;
+			}
+			if (rc < 0) {
+				kb_log("protocol error: shutting down");
+				return 1;
+			}
+			continue;
+		}
+
+		/* The guest waits for cal->req. Commands it left on the control channel take effect
+		 * now, owed calls go out (the guest may then ask to run now), else the hardware
+		 * runs up to the requested time. */
+		if (ctl_poll(c->ctl, c->ports) > 0 && c->ports->line_changed) {
+			c->line_cycles = CTL_LINE_CYCLES;
+			c->ports->line_changed = false;
+		}
+		if (tt_flush_calls(c))
+			return 1;
+		if (!cal->waiting)
+			continue;
+		if (cal->req == UINT64_MAX) {
+			kb_log("time-travel: the guest waits without a request");
+			return 1;
+		}
+		if (cal->req > cal->now) {
+			tt_advance(c, cal->req);
+			uint64_t hw = tt_hw_ns(c);
+
+			if (hw > cal->now)
+				cal->now = hw < cal->req ? hw : cal->req;
+			if (cal->now < cal->req)
+				continue;
+		}
+		if (cal_run(cal, cal->req))
+			return 1;
+	}
+	if (stop_signal)
+		kb_log("stopped by signal %d", (int)stop_signal);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -165,10 +388,12 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'P' },
 		{ "control", required_argument, NULL, 'C' },
 		{ "control-reply", required_argument, NULL, 'R' },
+		{ "time-travel", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *sock_path = NULL, *waves = NULL, *ctl_path = NULL, *ctl_reply = NULL;
+	const char *tt_path = NULL;
 	enum kite_attach attach = KITE_ATTACH_UTMI;
 	struct ctl_dev_spec port_spec[CTL_MAX_PORTS];
 	bool port_given[CTL_MAX_PORTS] = { false };
@@ -188,6 +413,7 @@ int main(int argc, char **argv)
 		case 'S': periodic_stats = true; break;
 		case 'C': ctl_path = optarg; break;
 		case 'R': ctl_reply = optarg; break;
+		case 'T': tt_path = optarg; break;
 		case 'A':
 			if (ctl_parse_attach(optarg, &attach)) {
 				fprintf(stderr, "kite-sim: bad value for --attach: %s (utmi or line)\n", optarg);
@@ -291,14 +517,24 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	static struct calendar cal;
+
+	cal_init(&cal);
+	vu.offer_inband = tt_path != NULL;
+
 	int lfd = listen_on(sock_path);
 
-	if (lfd < 0) {
+	if (lfd < 0 || (tt_path && cal_listen(&cal, tt_path))) {
+		if (lfd >= 0)
+			close(lfd);
 		ctl_close(&ctl);
 		ctl_ports_fini(&ports);
 		kite_model_destroy(model);
 		return 2;
 	}
+	if (tt_path)
+		kb_log("time-travel calendar on (%s): the guest's clock is the simulated bus time",
+		       tt_path);
 	printf("kite-sim: listening on %s\n", sock_path);
 	fflush(stdout);
 	if (ready_fd >= 0) {
@@ -308,6 +544,16 @@ int main(int argc, char **argv)
 	}
 
 	int cfd = -1;
+
+	if (tt_path) {
+		struct tt_ctx tc = { .vu = &vu, .pd = &pd, .t = &t, .model = model, .ctl = &ctl,
+				     .ports = &ports, .cal = &cal, .lfd = lfd, .sock_path = sock_path,
+				     .periodic_stats = periodic_stats };
+
+		status = run_time_travel(&tc);
+		cfd = vu.sock;
+		goto out;
+	}
 
 	/* Control commands are served while waiting too (devices can be plugged before boot). */
 	while (!stop_signal) {
@@ -402,6 +648,9 @@ int main(int argc, char **argv)
 		kb_log("stopped by signal %d", (int)stop_signal);
 out:
 	print_stats(&pd, &t, model, &ctl.st, "");
+	if (tt_path)
+		print_cal_stats(&cal, "");
+	cal_close(&cal);
 	vu_cleanup(&vu);
 	if (cfd >= 0)
 		close(cfd);

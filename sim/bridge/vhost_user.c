@@ -7,6 +7,7 @@
 #include "vhost_user.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,10 +66,18 @@ uint64_t vu_offered_features(void)
 	return (1ull << VU_F_PROTOCOL_FEATURES) | (1ull << VU_F_VERSION_1);
 }
 
-uint64_t vu_offered_protocol_features(void)
+uint64_t vu_offered_protocol_features(const struct vu_dev *d)
 {
 	return (1ull << VU_PROTO_F_REPLY_ACK) | (1ull << VU_PROTO_F_SLAVE_REQ) |
-	       (1ull << VU_PROTO_F_CONFIG);
+	       (1ull << VU_PROTO_F_CONFIG) |
+	       (d && d->offer_inband ? 1ull << VU_PROTO_F_INBAND_NOTIFICATIONS : 0);
+}
+
+bool vu_inband(const struct vu_dev *d)
+{
+	uint64_t need = (1ull << VU_PROTO_F_INBAND_NOTIFICATIONS) | (1ull << VU_PROTO_F_SLAVE_REQ);
+
+	return (d->protocol_features & need) == need;
 }
 
 const char *vu_request_name(uint32_t req)
@@ -106,6 +115,7 @@ void vu_init(struct vu_dev *d, int sock)
 	memset(d, 0, sizeof(*d));
 	d->sock = sock;
 	d->slave_fd = -1;
+	d->side_fd = -1;
 	for (unsigned int i = 0; i < VU_NUM_QUEUES; i++)
 		vq_init(&d->vq[i], i);
 }
@@ -420,7 +430,7 @@ static int handle(struct vu_dev *d, struct vu_msg *m, int *fds, unsigned int *nf
 		want_size = 8;
 		break;
 	case VU_SET_VRING_NUM: case VU_SET_VRING_BASE: case VU_GET_VRING_BASE:
-	case VU_SET_VRING_ENABLE:
+	case VU_SET_VRING_ENABLE: case VU_VRING_KICK:
 		want_size = 8;
 		break;
 	case VU_SET_VRING_ADDR:
@@ -479,11 +489,11 @@ static int handle(struct vu_dev *d, struct vu_msg *m, int *fds, unsigned int *nf
 		return 0;
 	case VU_GET_PROTOCOL_FEATURES:
 		*replied = true;
-		return send_u64(d, m, vu_offered_protocol_features());
+		return send_u64(d, m, vu_offered_protocol_features(d));
 	case VU_SET_PROTOCOL_FEATURES:
-		if (m->p.u64 & ~vu_offered_protocol_features())
+		if (m->p.u64 & ~vu_offered_protocol_features(d))
 			FAIL("vhost-user: %s: protocol features 0x%llx were not offered (offered 0x%llx)", rn,
-			     (unsigned long long)m->p.u64, (unsigned long long)vu_offered_protocol_features());
+			     (unsigned long long)m->p.u64, (unsigned long long)vu_offered_protocol_features(d));
 		d->protocol_features = m->p.u64;
 		return 0;
 	case VU_GET_QUEUE_NUM:
@@ -585,8 +595,74 @@ static int handle(struct vu_dev *d, struct vu_msg *m, int *fds, unsigned int *nf
 	}
 	case VU_SET_CONFIG:
 		return 0; /* nothing to configure; accepted and ignored */
+	case VU_VRING_KICK: {
+		struct vq *q = queue_of(d, m, m->p.state.index);
+
+		if (!q)
+			return -1;
+		if (!vu_inband(d))
+			FAIL("vhost-user: %s without the INBAND_NOTIFICATIONS protocol feature", rn);
+		if (d->on_kick)
+			d->on_kick(d->hook_arg, q->index);
+		return 0;
+	}
 	}
 	FAIL("vhost-user: internal error handling %s", rn);
+}
+
+int vu_inband_call(struct vu_dev *d, unsigned int qi)
+{
+	struct {
+		uint32_t request, flags, size;
+		uint32_t index, num;
+	} __attribute__((packed)) req = {
+		.request = VU_SLAVE_VRING_CALL, .flags = VU_VERSION | VU_FLAG_NEED_REPLY, .size = 8,
+		.index = qi,
+	};
+	struct {
+		uint32_t request, flags, size;
+		uint64_t status;
+	} __attribute__((packed)) ack;
+
+	if (d->slave_fd < 0) {
+		kb_log("vhost-user: in-band call for queue %u without a slave channel", qi);
+		return -1;
+	}
+	if (send_full(d->slave_fd, &req, sizeof(req))) {
+		kb_log("vhost-user: sending SLAVE_VRING_CALL failed: %s", strerror(errno));
+		return -1;
+	}
+	d->inband_calls++;
+	/* The frontend's interrupt handler talks to the time-travel calendar before it answers. */
+	for (;;) {
+		struct pollfd pf[2] = { { .fd = d->slave_fd, .events = POLLIN },
+					{ .fd = d->side_fd, .events = POLLIN } };
+		int n = poll(pf, d->side_fd >= 0 ? 2 : 1, 10000);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			kb_log("vhost-user: no answer to SLAVE_VRING_CALL (queue %u) for 10 s", qi);
+			return -1;
+		}
+		if (n < 0)
+			return -1;
+		if (d->side_fd >= 0 && pf[1].revents && d->on_side && d->on_side(d->hook_arg) < 0)
+			return -1;
+		if (pf[0].revents)
+			break;
+	}
+	if (read_full(d->slave_fd, &ack, sizeof(ack))) {
+		kb_log("vhost-user: the frontend closed the slave channel during SLAVE_VRING_CALL");
+		return -1;
+	}
+	if (ack.request != VU_SLAVE_VRING_CALL || !(ack.flags & VU_FLAG_REPLY) || ack.size != 8 ||
+	    ack.status) {
+		kb_log("vhost-user: bad answer to SLAVE_VRING_CALL: request %u flags 0x%x size %u "
+		       "status %llu", ack.request, ack.flags, ack.size, (unsigned long long)ack.status);
+		return -1;
+	}
+	return 0;
 }
 
 int vu_process_msg(struct vu_dev *d)

@@ -35,6 +35,9 @@ enum vu_request {
 	VU_VRING_KICK = 35,
 };
 
+/* Backend-to-frontend requests on the slave channel. */
+#define VU_SLAVE_VRING_CALL 4u
+
 #define VU_VERSION 1u
 #define VU_FLAG_VERSION_MASK 3u
 #define VU_FLAG_REPLY (1u << 2)
@@ -45,6 +48,7 @@ enum vu_request {
 #define VU_PROTO_F_REPLY_ACK 3
 #define VU_PROTO_F_SLAVE_REQ 5
 #define VU_PROTO_F_CONFIG 9
+#define VU_PROTO_F_INBAND_NOTIFICATIONS 14
 
 #define VU_VRING_INDEX_MASK 0xffu
 #define VU_VRING_NOFD_MASK (1u << 8)
@@ -73,10 +77,32 @@ struct vu_dev {
 	struct vu_region regions[VU_MAX_REGIONS];
 	struct vq vq[VU_NUM_QUEUES];
 	uint64_t messages;
+
+	/*
+	 * In-band notifications (UML time-travel): kicks arrive as VRING_KICK messages and calls
+	 * leave as SLAVE_VRING_CALL requests, both acknowledged, so each is ordered in simulated
+	 * time. Offered only when offer_inband is set (kite-sim --time-travel).
+	 */
+	bool offer_inband;
+	/* A VRING_KICK for queue q: handled before the kick is acknowledged. */
+	void (*on_kick)(void *arg, unsigned int q);
+	/* While waiting for the frontend's answer to a SLAVE_VRING_CALL: fd to watch as well
+	 * (the time-travel socket) and its handler (0, or -1 to give up). */
+	int side_fd;
+	int (*on_side)(void *arg);
+	void *hook_arg;
+	uint64_t inband_calls;
 };
 
 uint64_t vu_offered_features(void);
-uint64_t vu_offered_protocol_features(void);
+uint64_t vu_offered_protocol_features(const struct vu_dev *d);
+/* Did the frontend accept in-band notifications? */
+bool vu_inband(const struct vu_dev *d);
+/*
+ * Send SLAVE_VRING_CALL for queue q and wait for the frontend's acknowledgement, serving
+ * side_fd meanwhile. 0, or -1 (logged) if the channel failed or the frontend refused.
+ */
+int vu_inband_call(struct vu_dev *d, unsigned int q);
 
 void vu_init(struct vu_dev *d, int sock);
 /* Unmap regions, close fds (not the socket). */

@@ -169,8 +169,10 @@ void vq_signal(struct vq *q, bool honour_flags)
 	if (honour_flags && q->avail &&
 	    (__atomic_load_n(&q->avail->flags, __ATOMIC_RELAXED) & VQ_AVAIL_F_NO_INTERRUPT))
 		return;
-	if (q->call_fd < 0)
+	if (q->call_fd < 0) {
+		q->inband_pending = true;
 		return;
+	}
 	/* EAGAIN: the pipe is full, so the frontend has a wakeup pending anyway. */
 	while (write(q->call_fd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;

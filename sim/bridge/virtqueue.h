@@ -55,6 +55,7 @@ struct vq {
 	uint16_t used_idx;       /* next used entry to fill */
 	int kick_fd, call_fd, err_fd;
 	bool signal_pending;     /* completions pushed, call fd not yet written */
+	bool inband_pending;     /* no call fd (in-band notifications): a call is owed */
 };
 
 struct vq_seg {
@@ -86,7 +87,8 @@ bool vq_has_avail(const struct vq *q);
 int vq_pop(struct vu_dev *d, struct vq *q, struct vq_elem *e);
 /* Return a chain on the used ring with `len` bytes written. */
 void vq_push(struct vq *q, const struct vq_elem *e, uint32_t len);
-/* Write the call fd if completions were pushed (and, if `honour_flags`, the driver wants them). */
+/* Write the call fd if completions were pushed (and, if `honour_flags`, the driver wants them);
+ * without a call fd, note that an in-band call is owed (inband_pending). */
 void vq_signal(struct vq *q, bool honour_flags);
 /* Drain the kick eventfd. */
 void vq_drain_kick(struct vq *q);
