@@ -124,7 +124,7 @@ if [ -n "$dtb" ]; then
 	[ -r "$dtb" ] || { echo "cosim: no such devicetree blob: $dtb" >&2; exit 1; }
 	dtb_arg=("dtb=$dtb")
 fi
-setsid "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" "${tt_arg[@]}" \
+setsid setarch "$(uname -m)" -R "$kernel" mem="$mem" initrd="$run/initrd.cpio" "${dtb_arg[@]}" "${tt_arg[@]}" \
 	"virtio_uml.device=$sock:1234" "kite.run=$run" umid=uml "uml_dir=$run" con0=null,fd:1 con=null \
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!
