@@ -6,7 +6,7 @@
 # Targets:   rootfs   $(BUILD)/rootfs/base.cpio: busybox, the driver and usbtest modules, the
 #                     guest tools, the devicetree
 # Suites:    cosim-smoke (after cosim-build) cosim-usbtest cosim-dt cosim-robust cosim-suspend
-#            cosim-hid cosim-storage usbmon launcher; cosim-ctl only when named
+#            cosim-hid cosim-storage usbmon determinism launcher; cosim-ctl only when named
 
 ROOTFS := $(BUILD)/rootfs/base.cpio
 GUEST_BIN := $(BUILD)/guest-bin
@@ -35,7 +35,7 @@ rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS) $(UML_DTB)
 cosim_suite = $(TOP)/scripts/cosim.sh --script $(TOP)/sw-tests/$(2).sh --name $(1) $(3)
 
 TEST_SUITES += cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-suspend cosim-hid \
-	cosim-storage usbmon launcher
+	cosim-storage usbmon determinism launcher
 # the build step gates the first co-simulation suite (its own PASS/FAIL count)
 SUITE_CMD_cosim-build := $(MAKE) -s --no-print-directory -C $(TOP) cosim-build
 SUITE_NEEDS_cosim-smoke := cosim-build
@@ -50,3 +50,5 @@ SUITE_CMD_cosim-ctl := $(call cosim_suite,ctl,ctl,--port 0=gzero)
 # the usbmon capture of a co-simulation run, decoded with tshark; the launcher's failure paths
 SUITE_CMD_usbmon := $(TOP)/scripts/test-usbmon-pcap.sh
 SUITE_CMD_launcher := $(TOP)/scripts/test-launcher.sh
+# two runs of the same usbtest workload: byte-identical usbmon captures and consoles
+SUITE_CMD_determinism := $(TOP)/scripts/test-determinism.sh
