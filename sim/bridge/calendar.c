@@ -72,7 +72,8 @@ static int cal_read(struct calendar *c, struct cal_msg *m)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n == 0 && got == 0)
+		/* a guest that exits with our last ACK unread resets the connection */
+		if ((n == 0 || (n < 0 && errno == ECONNRESET)) && got == 0)
 			return 1;
 		if (n <= 0) {
 			kb_log("time-travel: the guest's socket failed in a message (%zu of %zu bytes)",

@@ -21,6 +21,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "kite_test.h"
 #include "log.h"
 #include "mock_model.h"
@@ -1305,6 +1306,259 @@ static void t_mem_table_replace(void *arg)
 	CHECK(rc == 0 && v == 0x4b495445, "replace table rc %d read 0x%" PRIx64, rc, v);
 }
 
+/* ---- in-band notifications and the time-travel calendar (kite-sim --time-travel) */
+
+static unsigned int kicked_mask;
+
+static void on_kick_record(void *arg, unsigned int q)
+{
+	(void)arg;
+	kicked_mask |= 1u << q;
+}
+
+static void t_inband_kick(void *arg)
+{
+	struct fe *f = fe_new();
+	uint64_t v;
+	uint32_t st[2] = { 0, 0 };
+	int rc;
+
+	(void)arg;
+	/* not offered without --time-travel; a VRING_KICK then is a protocol error */
+	if (fe_send(f, VU_SET_OWNER, 1, NULL, 0, NULL, 0) || vu_process_msg(&f->vu) ||
+	    fe_get_u64(f, VU_GET_PROTOCOL_FEATURES, &v)) {
+		fe_free(f);
+		CHECK(0, "handshake failed");
+	}
+	if (v & (1ull << VU_PROTO_F_INBAND_NOTIFICATIONS)) {
+		fe_free(f);
+		CHECK(0, "in-band notifications offered without --time-travel (0x%" PRIx64 ")", v);
+	}
+	fe_free(f);
+
+	f = fe_new();
+	f->vu.offer_inband = true;
+	f->vu.on_kick = on_kick_record;
+	kicked_mask = 0;
+	if (fe_send(f, VU_SET_OWNER, 1, NULL, 0, NULL, 0) || vu_process_msg(&f->vu) ||
+	    fe_get_u64(f, VU_GET_PROTOCOL_FEATURES, &v)) {
+		fe_free(f);
+		CHECK(0, "handshake failed");
+	}
+	if (!(v & (1ull << VU_PROTO_F_INBAND_NOTIFICATIONS))) {
+		fe_free(f);
+		CHECK(0, "in-band notifications not offered with --time-travel (0x%" PRIx64 ")", v);
+	}
+	/* before the feature is accepted, a VRING_KICK is refused */
+	fe_send(f, VU_VRING_KICK, 1, st, 8, NULL, 0);
+	if (expect_fail(f, "kick without the feature", "INBAND_NOTIFICATIONS")) {
+		fe_free(f);
+		return;
+	}
+	fe_free(f);
+
+	f = fe_new();
+	f->vu.offer_inband = true;
+	f->vu.on_kick = on_kick_record;
+	kicked_mask = 0;
+	v = (1ull << 3) | (1ull << 5) | (1ull << 9) | (1ull << 14);
+	rc = fe_send(f, VU_SET_OWNER, 1, NULL, 0, NULL, 0) || vu_process_msg(&f->vu) ||
+	     fe_req_ack(f, VU_SET_PROTOCOL_FEATURES, &v, 8, NULL, 0, 0);
+	if (!rc) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			abort();
+		rc = fe_req_ack(f, VU_SET_SLAVE_REQ_FD, NULL, 0, &sv[1], 1, 0);
+		close(sv[1]);
+		f->slave[0] = sv[0];
+	}
+	if (rc || !vu_inband(&f->vu)) {
+		fe_free(f);
+		CHECK(0, "in-band setup failed (rc %d): %s", rc, kb_log_last);
+	}
+	/* a kick for queue 1, acknowledged after the hook ran */
+	st[0] = 1;
+	rc = fe_req_ack(f, VU_VRING_KICK, st, 8, NULL, 0, 0);
+	unsigned int mask = kicked_mask;
+
+	fe_free(f);
+	CHECK(rc == 0 && mask == 2, "VRING_KICK q1: rc %d, kicked mask 0x%x", rc, mask);
+}
+
+/* A SLAVE_VRING_CALL goes out and waits for the frontend's answer. */
+static void t_inband_call(void *arg)
+{
+	struct {
+		uint32_t request, flags, size;
+		uint32_t index, num;
+	} __attribute__((packed)) req;
+	struct {
+		uint32_t request, flags, size;
+		uint64_t status;
+	} __attribute__((packed)) ack = { VU_SLAVE_VRING_CALL, 1 | VU_FLAG_REPLY, 8, 0 };
+	struct vu_dev d;
+	int sv[2], rc1, rc2, rc3;
+
+	(void)arg;
+	vu_init(&d, -1);
+	rc1 = vu_inband_call(&d, 1); /* no slave channel: an error, not a hang */
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		abort();
+	d.slave_fd = sv[1];
+	/* the answer is queued first: the call reads it after sending */
+	if (write(sv[0], &ack, sizeof(ack)) != sizeof(ack))
+		abort();
+	rc2 = vu_inband_call(&d, 1);
+	ssize_t n = read(sv[0], &req, sizeof(req));
+	/* a refusal (status 1) is an error */
+	ack.status = 1;
+	if (write(sv[0], &ack, sizeof(ack)) != sizeof(ack))
+		abort();
+	rc3 = vu_inband_call(&d, 0);
+	char last[sizeof(kb_log_last)];
+
+	snprintf(last, sizeof(last), "%s", kb_log_last);
+	close(sv[0]);
+	vu_cleanup(&d);
+	CHECK(rc1 == -1, "call without a slave channel: rc %d", rc1);
+	CHECK(rc2 == 0 && n == sizeof(req), "call: rc %d, read %zd", rc2, n);
+	CHECK(req.request == VU_SLAVE_VRING_CALL && req.flags == (1 | VU_FLAG_NEED_REPLY) &&
+	      req.size == 8 && req.index == 1, "request %u flags 0x%x size %u index %u", req.request,
+	      req.flags, req.size, req.index);
+	CHECK(rc3 == -1 && strstr(last, "SLAVE_VRING_CALL"), "refused call: rc %d, log \"%s\"", rc3,
+	      last);
+}
+
+/* The guest's side of the calendar socket. */
+static void g_send(int fd, uint32_t op, uint32_t seq, uint64_t time)
+{
+	struct cal_msg m = { op, seq, time };
+
+	if (write(fd, &m, sizeof(m)) != sizeof(m))
+		abort();
+}
+
+static int g_recv(int fd, struct cal_msg *m)
+{
+	return read(fd, m, sizeof(*m)) == sizeof(*m) ? 0 : -1;
+}
+
+static void upd_record(void *arg, uint64_t t)
+{
+	*(uint64_t *)arg = t;
+}
+
+static void t_calendar_protocol(void *arg)
+{
+	struct calendar c;
+	struct cal_msg m;
+	uint64_t updated = 0;
+	int sv[2], rc;
+
+	(void)arg;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		abort();
+	cal_init(&c);
+	c.fd = sv[1];
+	c.on_update = upd_record;
+	c.arg = &updated;
+	/* START, GET_TOD, GET: each acknowledged with its seq; the date is fixed */
+	g_send(sv[0], CAL_START, 1, 7);
+	rc = cal_serve(&c);
+	CHECK(rc == 0 && !g_recv(sv[0], &m) && m.op == CAL_ACK && m.seq == 1, "START: rc %d", rc);
+	g_send(sv[0], CAL_GET_TOD, 2, 0);
+	cal_serve(&c);
+	CHECK(!g_recv(sv[0], &m) && m.op == CAL_ACK && m.seq == 2 &&
+	      m.time == 1767225600ull * 1000000000ull, "GET_TOD answered %" PRIu64, m.time);
+	c.now = 5000;
+	g_send(sv[0], CAL_GET, 3, 0);
+	cal_serve(&c);
+	CHECK(!g_recv(sv[0], &m) && m.seq == 3 && m.time == 5000, "GET answered %" PRIu64, m.time);
+	/* REQUEST and WAIT: the guest waits for 9000 */
+	g_send(sv[0], CAL_REQUEST, 4, 9000);
+	cal_serve(&c);
+	g_recv(sv[0], &m);
+	g_send(sv[0], CAL_WAIT, 5, 0);
+	cal_serve(&c);
+	g_recv(sv[0], &m);
+	CHECK(c.waiting && c.req == 9000, "after REQUEST+WAIT: waiting %d req %" PRIu64, c.waiting,
+	      c.req);
+	/* RUN: the guest's ACK is queued first (seq 1: the calendar's first own message); a
+	 * request of the guest's that crosses it is served on the way */
+	g_send(sv[0], CAL_UPDATE, 6, 9000);
+	g_send(sv[0], CAL_ACK, 1, 0);
+	rc = cal_run(&c, 9000);
+	CHECK(rc == 0 && !c.waiting && c.now == 9000 && updated == 0,
+	      "RUN: rc %d waiting %d now %" PRIu64 " updated %" PRIu64, rc, c.waiting, c.now,
+	      updated);
+	g_recv(sv[0], &m);
+	CHECK(m.op == CAL_RUN && m.seq == 1 && m.time == 9000, "RUN message op %u seq %u time %"
+	      PRIu64, m.op, m.seq, m.time);
+	g_recv(sv[0], &m);
+	CHECK(m.op == CAL_ACK && m.seq == 6, "UPDATE not acknowledged (op %u seq %u)", m.op, m.seq);
+	/* an UPDATE past `now` brings the hardware there first */
+	g_send(sv[0], CAL_UPDATE, 7, 12000);
+	cal_serve(&c);
+	CHECK(updated == 12000 && c.now == 12000, "UPDATE 12000: hook %" PRIu64 " now %" PRIu64,
+	      updated, c.now);
+	close(sv[0]);
+	CHECK(cal_serve(&c) == 1, "a closed socket is not reported as closed");
+	cal_close(&c);
+}
+
+static void t_calendar_bad(void *arg)
+{
+	static const struct {
+		const char *what, *needle;
+		uint32_t op;
+		bool waiting;
+	} cases[] = {
+		{ "unknown op", "unexpected message", 99, false },
+		{ "FREE_UNTIL from the guest", "unexpected message", CAL_FREE_UNTIL, false },
+		{ "stray ACK", "ACK", CAL_ACK, false },
+		{ "WAIT twice", "WAIT while already waiting", CAL_WAIT, true },
+	};
+
+	(void)arg;
+	for (unsigned int i = 0; i < KT_ARRAY_SIZE(cases); i++) {
+		struct calendar c;
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+			abort();
+		cal_init(&c);
+		c.fd = sv[1];
+		c.waiting = cases[i].waiting;
+		g_send(sv[0], cases[i].op, 1, 0);
+		int rc = cal_serve(&c);
+
+		close(sv[0]);
+		cal_close(&c);
+		CHECK(rc == -1 && strstr(kb_log_last, cases[i].needle), "%s: rc %d, log \"%s\"",
+		      cases[i].what, rc, kb_log_last);
+	}
+	/* a message cut short */
+	struct calendar c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		abort();
+	cal_init(&c);
+	c.fd = sv[1];
+	if (write(sv[0], "\x02\0\0\0", 4) != 4)
+		abort();
+	close(sv[0]);
+	int rc = cal_serve(&c);
+
+	cal_close(&c);
+	CHECK(rc == -1 && strstr(kb_log_last, "failed in a message"), "truncated: rc %d log \"%s\"",
+	      rc, kb_log_last);
+	/* RUN for a guest that does not wait is refused */
+	cal_init(&c);
+	CHECK(cal_run(&c, 10) == -1, "RUN to a running guest accepted");
+}
+
 static const struct kt_case tests[] = {
 	{ "bridge-vhost-handshake", t_handshake },
 	{ "bridge-vhost-vring-base-reset", t_vring_base_and_reset },
@@ -1332,6 +1586,10 @@ static const struct kt_case tests[] = {
 	{ "bridge-bad-descriptor-misc", t_bad_descriptor_misc },
 	{ "bridge-bad-pcidev-request", t_bad_pcidev_request },
 	{ "bridge-disconnect", t_disconnect },
+	{ "bridge-inband-kick", t_inband_kick },
+	{ "bridge-inband-call", t_inband_call },
+	{ "bridge-calendar-protocol", t_calendar_protocol },
+	{ "bridge-calendar-bad", t_calendar_bad },
 };
 
 int main(int argc, char **argv)
