@@ -91,6 +91,7 @@ module kite_axi_top #(
 
   output logic                       irq,   // level, active high
   output logic                       busy,  // DMA work in flight, host engine busy or RUN = 1
+  output logic                       quiet, // nothing in flight in either clock domain (kite_core)
 
   // root ports (usb_clk domain), packed: port n at [n*8 +: 8], [n*2 +: 2], [n]
   input  wire  [NUM_PORTS-1:0]       port_oc_in,
@@ -157,7 +158,7 @@ module kite_axi_top #(
     .m_axi_arsize(m_axi_arsize), .m_axi_arvalid(m_axi_arvalid),
     .m_axi_arready(m_axi_arready), .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp),
     .m_axi_rlast(m_axi_rlast), .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready),
-    .irq(irq), .busy(busy),
+    .irq(irq), .busy(busy), .quiet(quiet),
     .port_oc_in(port_oc_in), .port_vbus_en(port_vbus_en),
     .utmi_data_out(utmi_data_out), .utmi_txvalid(utmi_txvalid), .utmi_txready(utmi_txready),
     .utmi_data_in(utmi_data_in), .utmi_rxvalid(utmi_rxvalid), .utmi_rxactive(utmi_rxactive),

@@ -13,6 +13,16 @@
 //
 // The two clocks are unrelated; both resets are synchronous to their own clock and must be
 // asserted together at power-up (for a few cycles of the slower clock).
+//
+// quiet (clk domain, registered): nothing is in flight in either domain. Bus side (quiet_bus_q):
+// the host engine between turns with nothing to start, the self-test, the DMA port, the context
+// sequencer and the moderation timer idle, no register write, no frame start, no PORTSC.RESET
+// waiting, every crossing FIFO empty as its writer sees it. USB side (quiet_usb_q):
+// kite_usb_engine quiet and no request, OUT byte or IN entry in the crossing FIFOs. quiet is
+// quiet_bus_q and quiet_usb_q after a synchroniser. While it holds, only free-running counters
+// move (frame timer, moderation and port state timers) until a register access, the next frame
+// start or a change on a port's line; the simulator's fast-forward (docs/rtl.md) relies on it,
+// and a real design may use it as a status (for instance to lower the bus clock).
 
 `default_nettype none
 
@@ -74,6 +84,7 @@ module kite_core #(
 
   output logic                     irq,
   output logic                     busy,     // DMA self-test or host engine has work / RUN = 1
+  output logic                     quiet,    // nothing in flight in either clock domain
 
   // root ports (usb_clk domain)
   input  wire  [NUM_PORTS-1:0]     port_oc_in,
@@ -128,7 +139,7 @@ module kite_core #(
   logic [N-1:0] p_evt_pend, p_evt_ack;
   logic        ctx_wr_en;
   logic [31:0] ctx_wr_mask, ctx_rd_data;
-  logic        xfer_busy;
+  logic        xfer_busy, xfer_quiet, intr_pending, rst_wait;
 
   kite_regs #(
     .CAP_ADDR_WIDTH     (ADDR_WIDTH),
@@ -164,6 +175,7 @@ module kite_core #(
     .port_connected_i(p_conn), .port_enabled_i(p_en), .port_ls_i(p_ls),
     .port_resetting_i(p_rsting), .port_suspended_i(p_susp), .port_resuming_i(p_resm),
     .port_overcurrent_i(p_oc), .port_evt_pend_o(p_evt_pend), .port_evt_ack_i(p_evt_ack),
+    .port_rst_wait_o(rst_wait),
     .ctx_wr_en_o(ctx_wr_en), .ctx_wr_mask_o(ctx_wr_mask), .ctx_rd_data_i(ctx_rd_data),
     .irq_o(irq)
   );
@@ -225,7 +237,7 @@ module kite_core #(
     .evt_restart_i(evt_restart), .evt_deq_i(evt_deq), .evt_full_o(evt_full),
     .evt_unread_o(evt_unread),
     .evt_irq_o(evt_irq_req), .host_error_o(host_error_evt), .halted_o(halted),
-    .busy_o(xfer_busy),
+    .busy_o(xfer_busy), .quiet_o(xfer_quiet),
     .cmd_start_i(cmd_start), .cmd_op_i(cmd_op), .cmd_ctx_i(cmd_ctx), .cmd_arg_i(cmd_arg),
     .cmd_busy_o(cmd_busy),
     .port_enabled_i(p_en), .port_evt_pend_i(p_evt_pend), .port_evt_ack_o(p_evt_ack),
@@ -255,7 +267,7 @@ module kite_core #(
   kite_intr #(.BUS_CLK_HZ(BUS_CLK_HZ)) u_intr (
     .clk(clk), .rst(rst), .clear_i(hcreset), .req_i(evt_irq_req | (evt_deq_wr & evt_unread)),
     .interval_i(imod),
-    .set_o(event_irq)
+    .set_o(event_irq), .pending_o(intr_pending)
   );
 
   // ---------------------------------------------------------------- DMA: one port, two users
@@ -356,18 +368,18 @@ module kite_core #(
   logic [31:0] u_req;
   logic [7:0]  u_out;
   logic [$clog2(PKT_BUF_BYTES):0] u_out_count;
-  logic [$clog2(PKT_BUF_BYTES):0] unused_out_wcount;
-  logic [2:0]  unused_req_wcount, unused_req_rcount;
+  logic [$clog2(PKT_BUF_BYTES):0] out_wcount;
+  logic [2:0]  req_wcount, unused_req_rcount;
 
   kite_cdc_fifo #(.WIDTH(32), .DEPTH(4)) u_fifo_req (
     .wr_clk(clk), .wr_rst(rst), .wr_en(treq_valid), .wr_data(treq_data), .wr_full(treq_full),
-    .wr_count(unused_req_wcount),
+    .wr_count(req_wcount),
     .rd_clk(usb_clk), .rd_rst(usb_rst), .rd_en(u_req_pop), .rd_data(u_req),
     .rd_empty(u_req_empty), .rd_count(unused_req_rcount)
   );
   kite_cdc_fifo #(.WIDTH(8), .DEPTH(PKT_BUF_BYTES)) u_fifo_out (
     .wr_clk(clk), .wr_rst(rst), .wr_en(tout_valid), .wr_data(tout_data), .wr_full(tout_full),
-    .wr_count(unused_out_wcount),
+    .wr_count(out_wcount),
     .rd_clk(usb_clk), .rd_rst(usb_rst), .rd_en(u_out_pop), .rd_data(u_out),
     .rd_empty(u_out_empty), .rd_count(u_out_count)
   );
@@ -433,6 +445,8 @@ module kite_core #(
   logic [3:0]  e_res_code;
   logic [10:0] e_res_len;
   logic        e_res_data1;
+  logic        e_quiet;
+  logic [20:0] u_to_sof;      // usb_clk edges until the next frame start (the simulator reads it)
 
   // A request is offered only once its whole OUT packet is in the OUT FIFO and the IN FIFO
   // has room for everything it can push (IN: len bytes, then the result). u_txn_q: a request
@@ -508,6 +522,7 @@ module kite_core #(
     .txn_in_data(e_in_data), .txn_in_valid(e_in_valid),
     .txn_res_valid(e_res_valid), .txn_res_ready(e_res_ready), .txn_res_code(e_res_code),
     .txn_res_len(e_res_len), .txn_res_data1(e_res_data1),
+    .frame_to_sof(u_to_sof), .quiet(e_quiet),
     .port_power(u_power), .port_reset_req(u_reset_req), .port_disable_req(u_disable_req),
     .port_suspend_req(u_suspend_req), .port_resume_req(u_resume_req),
     .port_connected(u_conn), .port_enabled(u_en), .port_ls(u_ls), .port_resetting(u_rsting),
@@ -520,11 +535,45 @@ module kite_core #(
     .utmi_opmode(utmi_opmode), .utmi_line_ctrl(utmi_line_ctrl)
   );
 
+  // ---------------------------------------------------------------- quiet
+  logic quiet_usb_q, quiet_bus_q, quiet_usb_s, quiet_q;
+
+  always_ff @(posedge usb_clk) begin
+    if (usb_rst) begin
+      quiet_usb_q <= 1'b0;
+    end else begin
+      quiet_usb_q <= e_quiet && u_req_empty && !u_txn_q && u_out_empty && u_in_count == '0;
+    end
+  end
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      quiet_bus_q <= 1'b0;
+    end else begin
+      quiet_bus_q <= xfer_quiet && !dt_busy && hd_req_ready && !hd_req_valid && e_ready &&
+                     !intr_pending && !reg_wr_en && !sof_bus && !rst_wait &&
+                     req_wcount == '0 && out_wcount == '0 && tin_empty;
+    end
+  end
+
+  kite_cdc_sync #(.WIDTH(1)) u_sync_quiet (
+    .dst_clk(clk), .dst_rst(rst), .d(quiet_usb_q), .q(quiet_usb_s)
+  );
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      quiet_q <= 1'b0;
+    end else begin
+      quiet_q <= quiet_bus_q && quiet_usb_s;
+    end
+  end
+
+  assign quiet = quiet_q;
+
   // unused: the engine's frame-time information, FIFO counts that nobody needs, the periodic
   // interval (kite_ctx_ram compares it with the frame number itself)
   logic unused_ok;
-  assign unused_ok = ^{u_bits_left,
-                       unused_out_wcount, unused_req_wcount, unused_req_rcount,
+  assign unused_ok = ^{u_bits_left, u_to_sof, unused_req_rcount,
                        unused_in_rcount, e_interval};
 
 endmodule : kite_core

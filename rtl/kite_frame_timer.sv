@@ -17,6 +17,9 @@
 // It is computed from fi_i by a serial shift-add multiplier, one bit per cycle, refreshed every
 // 16 cycles: a multiplier array would be the longest path of the clock domain, and FI is a
 // register setting.
+// to_sof_o: clock edges until sof_o is 1 (1: at the next edge); all ones while run_i is 0 (no
+// frame start is coming). A clock gate or the simulator's fast-forward (docs/rtl.md) knows
+// from it how long nothing but these counters will change.
 
 `default_nettype none
 
@@ -30,7 +33,8 @@ module kite_frame_timer #(
   output logic [10:0] frame_number_o,
   output logic        sof_o,                  // 1-cycle pulse at each frame start
   output logic [15:0] bits_left_o,            // FS bit times left (0 while stopped)
-  output logic [13:0] reserve_o               // FS bit times in the last 10 % of the frame
+  output logic [13:0] reserve_o,              // FS bit times in the last 10 % of the frame
+  output logic [20:0] to_sof_o                // clock edges until sof_o (all ones: none coming)
 );
 
   if (CLKS_PER_BIT < 2 || CLKS_PER_BIT > 64) begin : g_bad_cpb
@@ -131,6 +135,9 @@ module kite_frame_timer #(
   assign sof_o = sof_q;
   assign bits_left_o = {2'b00, left_q};
   assign reserve_o = res_q;
+  // (left + 1) * CLKS_PER_BIT - pre: the bit times left after this one, then this one's rest
+  assign to_sof_o = !run_i ? '1 : !running_q ? 21'd1 :
+                    21'(left_q) * 21'(CLKS_PER_BIT) + 21'(CLKS_PER_BIT) - 21'(pre_q);
 
 endmodule
 

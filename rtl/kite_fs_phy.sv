@@ -8,6 +8,9 @@
 // The receiver does not start a packet while the transmitter is busy or the line is forced.
 // termselect and opmode are accepted for UTMI compatibility; only normal operation (opmode 0,
 // FS/LS termination) is implemented. usb_pulldown is always 1 (a host's 15k pull-downs).
+// quiet (registered): the transmitter is idle and the line not forced, and the receiver is quiet
+// (kite_phy_rx): nothing but the receiver's DPLL phase changes until the line or the UTMI
+// transmit side does (the simulator's fast-forward, docs/rtl.md).
 
 `default_nettype none
 
@@ -33,7 +36,8 @@ module kite_fs_phy #(
   output wire       usb_dp_o,                    // driven when usb_oe
   output wire       usb_dm_o,
   output wire       usb_oe,
-  output wire       usb_pulldown                 // host 15k pull-downs on
+  output wire       usb_pulldown,                // host 15k pull-downs on
+  output wire       quiet
 );
 
   if (USB_CLK_HZ != 48000000) begin : g_bad_clk
@@ -42,6 +46,7 @@ module kite_fs_phy #(
 
   wire ls = (utmi_xcvrselect == kite_usb_pkg::XCVR_LS);
   wire tx_busy;
+  wire rx_quiet;
   wire unused_ctl = utmi_termselect ^ (^utmi_opmode);
 
   kite_phy_tx u_tx (
@@ -69,8 +74,22 @@ module kite_fs_phy #(
     .data_o      (utmi_data_in),
     .rxvalid_o   (utmi_rxvalid),
     .rxactive_o  (utmi_rxactive),
-    .rxerror_o   (utmi_rxerror)
+    .rxerror_o   (utmi_rxerror),
+    .quiet_o     (rx_quiet)
   );
+
+  logic quiet_q;
+
+  always_ff @(posedge usb_clk) begin
+    if (usb_rst) begin
+      quiet_q <= 1'b0;
+    end else begin
+      quiet_q <= rx_quiet && !tx_busy && !utmi_txvalid &&
+                 utmi_line_ctrl == kite_usb_pkg::LINE_NORMAL;
+    end
+  end
+
+  assign quiet = quiet_q;
 
   assign usb_pulldown = 1'b1;
 

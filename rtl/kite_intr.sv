@@ -15,7 +15,8 @@ module kite_intr #(
   input  wire        clear_i,     // HCRESET: drop a pending request, restart moderation
   input  wire        req_i,       // pulse: an event that requests an interrupt was written
   input  wire [15:0] interval_i,  // IMOD.INTERVAL, microseconds
-  output logic       set_o        // pulse: set INT_STATUS.EVENT
+  output logic       set_o,       // pulse: set INT_STATUS.EVENT
+  output logic       pending_o    // a request waits for the moderation interval
 );
 
   if (BUS_CLK_HZ < 1000000 || BUS_CLK_HZ > 1000000000) begin : g_bad_clk
@@ -61,6 +62,8 @@ module kite_intr #(
       pend_q <= pend_d;
     end
   end
+
+  assign pending_o = pend_q;
 
 endmodule : kite_intr
 

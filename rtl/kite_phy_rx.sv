@@ -17,6 +17,9 @@
 // falls; a partial byte gives rxerror). After an error, or a false SYNC, the receiver waits for
 // an idle line (SE0 then J, or J for 8 bit times) before it looks for the next packet, with
 // rxactive still high after an error inside a packet.
+// quiet_o (registered): the synchronised line did not change in the last two cycles and the
+// receiver stays where it is (idle and not starting a packet, or waiting on an SE0 line): until
+// the line changes, only the DPLL phase counts.
 
 `default_nettype none
 
@@ -31,7 +34,8 @@ module kite_phy_rx (
   output wire [7:0] data_o,
   output wire       rxvalid_o,
   output wire       rxactive_o,
-  output wire       rxerror_o
+  output wire       rxerror_o,
+  output wire       quiet_o
 );
 
   typedef enum logic [2:0] { R_IDLE, R_SYNC, R_DATA, R_EOP, R_WAIT } rstate_e;
@@ -160,6 +164,18 @@ module kite_phy_rx (
     end
   end
 
+  logic quiet_q;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      quiet_q <= 1'b0;
+    end else begin
+      quiet_q <= s1_q == s2_q && s2_q == s3_q && !vld_q && !err_q &&
+                 ((st_q == R_IDLE && !act_q && !(enable_i && !se0 && !lvl)) ||
+                  (st_q == R_WAIT && se0 && se0seen_q && idle_q == '0));
+    end
+  end
+
   always_ff @(posedge clk) begin
     if (rst) begin
       s1_q <= 2'b00;
@@ -201,6 +217,7 @@ module kite_phy_rx (
   assign rxvalid_o = vld_q;
   assign rxactive_o = act_q;
   assign rxerror_o = err_q;
+  assign quiet_o = quiet_q;
 
 endmodule
 

@@ -17,6 +17,10 @@
 // the frame start until SOF_TAIL clocks after the last byte (the PHY's last byte and EOP).
 // LS: keep-alive: SE0 for 2 LS bit times then J for one, via line_ctrl.
 // Over-current: port_oc_i through a 2-flop synchroniser, reported only.
+// quiet_o (registered): the port is in a state without a timer of its own (OFF, DISCONN,
+// DISABLED, ENABLED, SUSPENDED) and stays in it, the SOF sender is idle and the line state has
+// not changed for DEBOUNCE: nothing changes until the line, a request or a frame start does
+// (only the state timer counts on).
 
 `default_nettype none
 
@@ -51,6 +55,7 @@ module kite_port #(
   output wire         vbus_en_o,
   output wire         usable_o,                  // enabled and not suspended/resuming/resetting
   output wire         sof_busy_o,
+  output wire         quiet_o,
 
   // this port's UTMI (the SOF sender's transmit side; kite_usb_engine muxes the engine's)
   output wire [7:0]   utmi_data_out,
@@ -213,6 +218,20 @@ module kite_port #(
     end
   end
 
+  // ------------------------------------------------------------------ quiet
+  wire untimed = (st_q == P_OFF) || (st_q == P_DISCONN) || (st_q == P_DISABLED) ||
+                 (st_q == P_ENABLED) || (st_q == P_SUSPENDED);
+  logic quiet_q;
+
+  always_ff @(posedge clk) begin
+    if (rst) begin
+      quiet_q <= 1'b0;
+    end else begin
+      quiet_q <= untimed && st_d == st_q && !clr_q && fs_q == F_IDLE && fs_d == F_IDLE &&
+                 db_q == DB_STABLE && utmi_linestate == lsp_q;
+    end
+  end
+
   always_ff @(posedge clk) begin
     if (rst) begin
       st_q <= P_OFF;
@@ -273,6 +292,7 @@ module kite_port #(
   assign vbus_en_o = power_i;
   assign usable_o = (st_q == P_ENABLED);
   assign sof_busy_o = (fs_q != F_IDLE);
+  assign quiet_o = quiet_q;
 
   assign utmi_data_out = (fs_q == F_PID) ? kite_usb_pkg::pid_byte(kite_usb_pkg::PID_SOF) :
                          (fs_q == F_B1) ? pay_q[7:0] :

@@ -95,6 +95,7 @@ module kite_regs #(
   input  wire  [NUM_PORTS-1:0] port_overcurrent_i,
   output logic [NUM_PORTS-1:0] port_evt_pend_o,   // a change bit was set: PORT event owed
   input  wire  [NUM_PORTS-1:0] port_evt_ack_i,    // the engine wrote that port's event
+  output logic                 port_rst_wait_o,   // a RESET write waits to be seen (a timer runs)
 
   // context window (to kite_ctx_ram)
   output logic                 ctx_wr_en_o,
@@ -492,6 +493,7 @@ module kite_regs #(
   end
 
   assign irq_o = |(int_status_q & int_enable_q);
+  assign port_rst_wait_o = |rst_wait_q;
 
   assign dmatest_start_o = start_q;
   assign dmatest_op_o = op_q;

@@ -78,6 +78,7 @@ module kite_txn #(
   output wire [3:0]   port_o,                   // port of the transaction (held)
   output wire         owns_o,                   // the transaction drives port_o's UTMI transmit
   output wire         babble_o,                 // pulse: device talked past the frame end
+  output wire         idle_o,                   // no transaction (only the bit timer counts)
 
   // UTMI of port_o
   output wire [7:0]   utmi_data_out,
@@ -521,6 +522,7 @@ module kite_txn #(
   assign owns_o = (st_q != S_IDLE) && (st_q != S_DIV) && (st_q != S_CALC) && (st_q != S_FIT) && (st_q != S_CHECK) &&
                   (st_q != S_DRAIN) && (st_q != S_RES);
   assign babble_o = babble_q;
+  assign idle_o = (st_q == S_IDLE);
 
 endmodule
 

@@ -8,6 +8,11 @@
 //
 // UTMI transmit of port n is driven by the transaction engine while it owns port n, else by
 // that port's SOF sender. The receive side of the transaction's port feeds the packet receiver.
+//
+// quiet (registered): no transaction and no request, no frame start, every port quiet
+// (kite_port): until the next frame start (frame_to_sof clock edges away), a request or a
+// change on a port's line, nothing changes but free-running counters (the frame timer and the
+// idle transaction engine's and ports' timers).
 
 `default_nettype none
 
@@ -26,6 +31,8 @@ module kite_usb_engine #(
   output wire [10:0]          frame_number,
   output wire                 frame_sof,
   output wire [15:0]          frame_bits_left,
+  output wire [20:0]          frame_to_sof,       // clock edges until frame_sof (all ones: none)
+  output wire                 quiet,
 
   // transaction request
   input  wire                 txn_req_valid,
@@ -113,16 +120,18 @@ module kite_usb_engine #(
     .frame_number_o (frame_number),
     .sof_o          (frame_sof),
     .bits_left_o    (frame_bits_left),
-    .reserve_o      (reserve)
+    .reserve_o      (reserve),
+    .to_sof_o       (frame_to_sof)
   );
 
   wire [15:0] sof_payload = kite_usb_pkg::token_payload(frame_number);
 
   // ------------------------------------------------------------------ transaction engine
-  wire [NUM_PORTS-1:0] usable, sof_busy;
+  wire [NUM_PORTS-1:0] usable, sof_busy, port_quiet;
   wire [3:0]  txn_port;
   wire        txn_owns;
   wire        txn_babble;
+  wire        txn_idle;
   wire [7:0]  t_data_out;
   wire        t_txvalid;
   logic       t_txready, t_rxvalid, t_rxactive, t_rxerror;
@@ -185,6 +194,7 @@ module kite_usb_engine #(
     .port_o          (txn_port),
     .owns_o          (txn_owns),
     .babble_o        (txn_babble),
+    .idle_o          (txn_idle),
     .utmi_data_out   (t_data_out),
     .utmi_txvalid    (t_txvalid),
     .utmi_txready    (t_txready),
@@ -229,6 +239,7 @@ module kite_usb_engine #(
       .vbus_en_o       (port_vbus_en[i]),
       .usable_o        (usable[i]),
       .sof_busy_o      (sof_busy[i]),
+      .quiet_o         (port_quiet[i]),
       .utmi_data_out   (p_data_out),
       .utmi_txvalid    (p_txvalid),
       .utmi_txready    (utmi_txready[i] && !owns),
@@ -242,6 +253,19 @@ module kite_usb_engine #(
     assign utmi_data_out[i * 8 +: 8] = owns ? t_data_out : p_data_out;
     assign utmi_txvalid[i] = owns ? t_txvalid : p_txvalid;
   end
+
+  // ------------------------------------------------------------------ quiet
+  logic quiet_q;
+
+  always_ff @(posedge usb_clk) begin
+    if (usb_rst) begin
+      quiet_q <= 1'b0;
+    end else begin
+      quiet_q <= txn_idle && !txn_req_valid && !frame_sof && &port_quiet;
+    end
+  end
+
+  assign quiet = quiet_q;
 
 endmodule
 

@@ -107,7 +107,7 @@ module kite_wb_top #(
   logic [7:0]  awlen, arlen;
   logic [2:0]  awsize, arsize;
   logic        awvalid, awready, wlast, wvalid, wready, bvalid, bready;
-  logic        arvalid, arready, rlast, rvalid, rready, busy;
+  logic        arvalid, arready, rlast, rvalid, rready, busy, quiet;
   logic [3:0]  wstrb;
   logic [1:0]  bresp, rresp;
 
@@ -128,7 +128,7 @@ module kite_wb_top #(
     .m_axi_arid(arid), .m_axi_araddr(araddr), .m_axi_arlen(arlen), .m_axi_arsize(arsize),
     .m_axi_arvalid(arvalid), .m_axi_arready(arready), .m_axi_rdata(rdata_c),
     .m_axi_rresp(rresp), .m_axi_rlast(rlast), .m_axi_rvalid(rvalid), .m_axi_rready(rready),
-    .irq(irq), .busy(busy),
+    .irq(irq), .busy(busy), .quiet(quiet),
     .port_oc_in(port_oc_in), .port_vbus_en(port_vbus_en),
     .utmi_data_out(utmi_data_out), .utmi_txvalid(utmi_txvalid), .utmi_txready(utmi_txready),
     .utmi_data_in(utmi_data_in), .utmi_rxvalid(utmi_rxvalid), .utmi_rxactive(utmi_rxactive),
@@ -248,10 +248,10 @@ module kite_wb_top #(
   assign rlast = left_q == 0;
   assign bresp = err_q ? 2'b10 : 2'b00;
 
-  // IDs and sizes carry nothing here (one burst at a time, always 4-byte beats); busy is for
-  // simulation only
+  // IDs and sizes carry nothing here (one burst at a time, always 4-byte beats); busy and
+  // quiet are for simulation only
   logic unused_ok;
-  assign unused_ok = ^{awid, arid, awsize, arsize, busy, awaddr[1:0], araddr[1:0]};
+  assign unused_ok = ^{awid, arid, awsize, arsize, busy, quiet, awaddr[1:0], araddr[1:0]};
 
 endmodule : kite_wb_top
 

@@ -63,6 +63,7 @@ module kite_xfer #(
   output logic                 host_error_o,   // pulse: an event write failed
   output logic                 halted_o,
   output logic                 busy_o,
+  output logic                 quiet_o,        // idle and nothing to start (see below)
 
   input  wire                  cmd_start_i,
   input  wire  [3:0]           cmd_op_i,
@@ -1352,6 +1353,12 @@ module kite_xfer #(
   assign cmd_busy_o = cmd_busy_q;
   assign halted_o = (!run_i && st_q == S_IDLE) || st_q == S_HOSTERR;
   assign busy_o = (st_q != S_IDLE && st_q != S_HOSTERR) || cmd_busy_q || drain_q;
+  // quiet: between turns with nothing to start (no command, port event, prefetched packet,
+  // read-ahead result or bytes to take back, and no context ready, or only until the next frame
+  // start), or stopped by a host error: nothing changes until a register write or a frame start
+  assign quiet_o = (st_q == S_IDLE || st_q == S_HOSTERR) && st_d == st_q && !cmd_busy_q &&
+                   !cmd_start_i && !drain_q && !inra_q && discard_q == '0 && !pf_q && !hcr_q &&
+                   !hcreset_i;
   // S_DISCARD: an OUT request on port 15, which no controller has (NUM_PORTS <= 15): the
   // engine drains its bytes without sending them
   assign treq_data_o = (st_q == S_DISCARD) ?

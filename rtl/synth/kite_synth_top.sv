@@ -85,11 +85,12 @@ module kite_synth_top #(
   logic           m_axi_awlock, m_axi_arlock, m_axi_awvalid, m_axi_arvalid;
   logic [DW-1:0]  m_axi_wdata;
   logic [DW/8-1:0] m_axi_wstrb;
-  logic           m_axi_wlast, m_axi_wvalid, m_axi_bready, m_axi_rready, irq, busy;
+  logic           m_axi_wlast, m_axi_wvalid, m_axi_bready, m_axi_rready, irq, busy,
+                  quiet;
 
   localparam int unsigned OUT_AXIL = 5 + 2 * 2 + 32;
   localparam int unsigned OUT_AXI = 2 * (IDW + AW + 8 + 3 + 2 + 1 + 4 + 3 + 1) + DW + DW / 8 + 4;
-  localparam int unsigned OUT_W = OUT_AXIL + OUT_AXI + 2;
+  localparam int unsigned OUT_W = OUT_AXIL + OUT_AXI + 3;
   logic [OUT_W-1:0] out_bits;
   assign out_bits = {s_axil_awready, s_axil_wready, s_axil_bresp, s_axil_bvalid,
                      s_axil_arready, s_axil_rdata, s_axil_rresp, s_axil_rvalid,
@@ -98,7 +99,7 @@ module kite_synth_top #(
                      m_axi_wdata, m_axi_wstrb, m_axi_wlast, m_axi_wvalid, m_axi_bready,
                      m_axi_arid, m_axi_araddr, m_axi_arlen, m_axi_arsize, m_axi_arburst,
                      m_axi_arlock, m_axi_arcache, m_axi_arprot, m_axi_arvalid, m_axi_rready,
-                     irq, busy};
+                     irq, busy, quiet};
 
   // one LUT level (6 inputs) before a register, so the fold adds little to the core's paths
   localparam int unsigned FOLD_W = (OUT_W + 5) / 6;
@@ -151,7 +152,7 @@ module kite_synth_top #(
     .m_axi_arvalid(m_axi_arvalid), .m_axi_arready(m_axi_arready), .m_axi_rid(m_axi_rid),
     .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp), .m_axi_rlast(m_axi_rlast),
     .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready),
-    .irq(irq), .busy(busy),
+    .irq(irq), .busy(busy), .quiet(quiet),
     .port_oc_in(port_oc_in), .port_vbus_en(port_vbus_en),
     .utmi_data_out(data_out), .utmi_txvalid(txvalid), .utmi_txready(txready),
     .utmi_data_in(data_in), .utmi_rxvalid(rxvalid), .utmi_rxactive(rxactive),
@@ -170,7 +171,8 @@ module kite_synth_top #(
       .utmi_termselect(termselect[p]), .utmi_opmode(opmode[2*p +: 2]),
       .utmi_line_ctrl(line_ctrl[2*p +: 2]),
       .usb_dp_i(usb_dp_i[p]), .usb_dm_i(usb_dm_i[p]), .usb_dp_o(usb_dp_o[p]),
-      .usb_dm_o(usb_dm_o[p]), .usb_oe(usb_oe[p]), .usb_pulldown(usb_pulldown[p])
+      .usb_dm_o(usb_dm_o[p]), .usb_oe(usb_oe[p]), .usb_pulldown(usb_pulldown[p]),
+      .quiet()   // a simulation aid (docs/rtl.md): left out of the build
     );
   end
 

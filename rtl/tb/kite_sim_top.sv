@@ -86,6 +86,8 @@ module kite_sim_top #(
 
   output logic                       irq,
   output logic                       busy,
+  output logic                       quiet,
+  output logic [NUM_PORTS-1:0]       phy_quiet,   // kite_fs_phy quiet, per port (usb_clk)
 
   input  wire  [NUM_PORTS-1:0]       port_oc_in,
   output logic [NUM_PORTS-1:0]       port_vbus_en,
@@ -153,7 +155,7 @@ module kite_sim_top #(
     .m_axi_arvalid(m_axi_arvalid), .m_axi_arready(m_axi_arready), .m_axi_rid(m_axi_rid),
     .m_axi_rdata(m_axi_rdata), .m_axi_rresp(m_axi_rresp), .m_axi_rlast(m_axi_rlast),
     .m_axi_rvalid(m_axi_rvalid), .m_axi_rready(m_axi_rready),
-    .irq(irq), .busy(busy),
+    .irq(irq), .busy(busy), .quiet(quiet),
     .port_oc_in(port_oc_in), .port_vbus_en(port_vbus_en),
     .utmi_data_out(utmi_data_out), .utmi_txvalid(utmi_txvalid), .utmi_txready(c_txready),
     .utmi_data_in(c_data_in), .utmi_rxvalid(c_rxvalid), .utmi_rxactive(c_rxactive),
@@ -172,7 +174,8 @@ module kite_sim_top #(
       .utmi_termselect(utmi_termselect[p]), .utmi_opmode(utmi_opmode[2*p +: 2]),
       .utmi_line_ctrl(utmi_line_ctrl[2*p +: 2]),
       .usb_dp_i(usb_dp_i[p]), .usb_dm_i(usb_dm_i[p]), .usb_dp_o(usb_dp_o[p]),
-      .usb_dm_o(usb_dm_o[p]), .usb_oe(usb_oe[p]), .usb_pulldown(usb_pulldown[p])
+      .usb_dm_o(usb_dm_o[p]), .usb_oe(usb_oe[p]), .usb_pulldown(usb_pulldown[p]),
+      .quiet(phy_quiet[p])
     );
   end
 

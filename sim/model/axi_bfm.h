@@ -146,6 +146,9 @@ void axi_mem_slave_init(struct axi_mem_slave *s, const struct kite_mem_ops *ops,
 			unsigned int bytes, unsigned int addr_bits, unsigned int latency);
 void axi_mem_slave_step(struct axi_mem_slave *s);
 bool axi_mem_slave_idle(const struct axi_mem_slave *s);
+/* n idle cycles at once (no burst outstanding, the master's outputs as they are): the same
+ * state as n calls of axi_mem_slave_step. */
+void axi_mem_slave_skip(struct axi_mem_slave *s, uint64_t n);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,34 @@ bool axi_mem_slave_idle(const struct axi_mem_slave *s)
 	return !s->rq_count && !s->wq_count;
 }
 
+/* The stall generator's state after k more draws: x -> a^k x + c (a^k - 1) / (a - 1), by squaring. */
+static uint32_t lcg_jump(uint32_t x, uint64_t k)
+{
+	uint32_t mul = 1, add = 0, a = 1664525u, c = 1013904223u;
+
+	while (k) {
+		if (k & 1) {
+			mul *= a;
+			add = add * a + c;
+		}
+		c = c * (a + 1);
+		a *= a;
+		k >>= 1;
+	}
+	return mul * x + add;
+}
+
+void axi_mem_slave_skip(struct axi_mem_slave *s, uint64_t n)
+{
+	if (!n)
+		return;
+	/* an idle step draws twice (ARREADY, AWREADY): n - 1 steps at once, the last one for real */
+	if (s->stall_pct)
+		s->rng = lcg_jump(s->rng, 2 * (n - 1));
+	s->now += n - 1;
+	axi_mem_slave_step(s);
+}
+
 static void check_burst(struct axi_mem_slave *s, uint64_t addr, unsigned int beats,
 			unsigned int size, unsigned int burst)
 {

@@ -13,23 +13,64 @@
  * together with usb_clk at the end (two eval() per usb_clk cycle). Each port's backend is called
  * once per usb_clk cycle, just before the usb_clk rising edge, with the RTL's settled outputs;
  * its answer is applied at that edge.
+ *
+ * Fast-forward (kite_model_quiet_cycles, kite_model_skip): after every clock edge the RTL's
+ * quiet flags (kite_core's quiet_bus_q and quiet_usb_q, each kite_fs_phy's quiet) extend or
+ * restart a count of quiet cycles of both clocks; once both counts reach FF_SETTLE every
+ * clock-domain crossing has settled. A skip then reads the counters that still run
+ * (sim/model/fastforward.vlt names them), moves them with fastforward.c and writes them back.
  */
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <new>
 
 #include "Vkite_sim_top.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#include "verilated_syms.h"
 
 extern "C" {
 #include "axi_bfm.h"
+#include "fastforward.h"
 #include "kite_model.h"
 #include "kite_model_test.h"
 }
 
 #define KITE_MODEL_MAX_PORTS 15
+/* quiet cycles of both clocks before a skip: every crossing, settled (a few cycles each way) */
+#define FF_SETTLE 64
+/* usb_clk edges left before the frame start a skip stops at */
+#define FF_SOF_MARGIN 8
+/* kite_frame_timer.to_sof_o when no frame start is coming (21 bits, all ones) */
+#define FF_NO_SOF 0x1fffffu
+
+/* a Verilated variable found by name (fastforward.vlt makes it public) */
+struct ff_var {
+	void *p;
+	int type;       /* VLVT_UINT8 .. VLVT_UINT64 */
+};
+
+struct ff_port_vars {
+	ff_var tmr, t_reset, t_recov, t_resk, t_eop, clr;
+	ff_var reset_clks, resume_clks, debounce, ls_bit;
+	ff_var ph, last;                                /* the port's kite_phy_rx */
+};
+
+struct ff_vars {
+	bool ok;                        /* every variable found: the fast-forward can run */
+	uint64_t run_usb, run_bus;      /* quiet cycles in a row, usb_clk and bus clock */
+	uint64_t skipped;               /* usb_clk cycles skipped */
+	const CData *quiet_bus, *quiet_usb;
+	const IData *to_sof;
+	ff_var to_sof_v;
+	ff_var f_pre, f_left, f_zero, f_mstep, f_mx, f_macc, f_res;
+	ff_var f_running, f_run, f_fi, f_cpb, f_res_mul;
+	ff_var t_pre, t_bits, t_avail, t_fit, t_pre_last, t_clr, t_periodic, t_worst;
+	ff_var i_pre, i_us, i_cyc;
+	ff_port_vars port[KITE_MODEL_MAX_PORTS];
+};
 
 struct kite_model {
 	VerilatedContext *ctx;
@@ -45,6 +86,8 @@ struct kite_model {
 	struct kite_port_backend port[KITE_MODEL_MAX_PORTS];
 	struct kite_utmi_phy phy[KITE_MODEL_MAX_PORTS];	/* last backend answers (UTMI) */
 	struct kite_line_bus bus[KITE_MODEL_MAX_PORTS];	/* last backend answers (line) */
+	struct ff_vars ff;
+	bool autoskip;          /* kite_model_tick skips when it can (kite_model_test.h) */
 };
 
 /* ---------------------------------------------------------------- wide signal helpers */
@@ -107,6 +150,37 @@ static void dump(struct kite_model *m)
 	if (m->tfp)
 		m->tfp->dump(m->time);
 	m->time++;
+}
+
+/* ---------------------------------------------------------------- fast-forward: quiet count */
+static inline void ff_restart(struct kite_model *m)
+{
+	m->ff.run_usb = 0;
+	m->ff.run_bus = 0;
+}
+
+/*
+ * After a usb_clk rising edge. A frame start comes from the frame timer alone, and the quiet
+ * flags (registered) show it a few cycles late: the count restarts when it is one edge away.
+ */
+static inline void ff_track_usb(struct kite_model *m)
+{
+	uint32_t all = (1u << m->num_ports) - 1;
+
+	if (m->ff.ok && *m->ff.quiet_usb && ((uint32_t)m->top->phy_quiet & all) == all &&
+	    *m->ff.to_sof != 1)
+		m->ff.run_usb++;
+	else
+		ff_restart(m);
+}
+
+/* after a bus clock rising edge */
+static inline void ff_track_bus(struct kite_model *m)
+{
+	if (m->ff.ok && *m->ff.quiet_bus)
+		m->ff.run_bus++;
+	else
+		ff_restart(m);
 }
 
 /* Call every port's backend for the usb_clk cycle that ends now; apply the answers. */
@@ -247,6 +321,7 @@ static void cycle_slow_bus(struct kite_model *m)
 		t->usb_clk = 1;
 		t->eval();
 		dump(m);
+		ff_track_usb(m);
 		t->usb_clk = 0;
 		t->eval();
 		dump(m);
@@ -259,6 +334,8 @@ static void cycle_slow_bus(struct kite_model *m)
 	t->usb_clk = 1;
 	t->eval();
 	dump(m);
+	ff_track_usb(m);
+	ff_track_bus(m);
 	m->cycles++;
 }
 
@@ -301,9 +378,143 @@ static void cycle(struct kite_model *m)
 		t->usb_clk = 0;
 	t->eval();
 	dump(m);
+	if (usb_edge)
+		ff_track_usb(m);
+	ff_track_bus(m);
 	m->cycles++;
 	m->phase = (m->phase + 1) % m->bus_per_usb;
 }
+
+/* ---------------------------------------------------------------- fast-forward: the RTL state */
+static bool ff_find(struct kite_model *m, const char *scope, const char *var, ff_var *v)
+{
+	char name[256];
+	const VerilatedScope *s;
+	VerilatedVar *vv;
+
+	std::snprintf(name, sizeof(name), "%s.kite_sim_top.%s", m->top->name(), scope);
+	s = m->ctx->scopeFind(name);
+	vv = s ? s->varFind(var) : nullptr;
+	if (!vv)
+		return false;
+	switch (vv->vltype()) {
+	case VLVT_UINT8:
+	case VLVT_UINT16:
+	case VLVT_UINT32:
+	case VLVT_UINT64:
+		break;
+	default:
+		return false;
+	}
+	v->p = vv->datap();
+	v->type = vv->vltype();
+	return true;
+}
+
+static uint64_t ff_get(const ff_var &v)
+{
+	switch (v.type) {
+	case VLVT_UINT8:
+		return *(const CData *)v.p;
+	case VLVT_UINT16:
+		return *(const SData *)v.p;
+	case VLVT_UINT32:
+		return *(const IData *)v.p;
+	default:
+		return *(const QData *)v.p;
+	}
+}
+
+static void ff_put(const ff_var &v, uint64_t x)
+{
+	switch (v.type) {
+	case VLVT_UINT8:
+		*(CData *)v.p = (CData)x;
+		break;
+	case VLVT_UINT16:
+		*(SData *)v.p = (SData)x;
+		break;
+	case VLVT_UINT32:
+		*(IData *)v.p = (IData)x;
+		break;
+	default:
+		*(QData *)v.p = (QData)x;
+		break;
+	}
+}
+
+/* a variable of the RTL and its copy in a fastforward.h struct; rw: written back */
+struct ff_bind {
+	const ff_var *v;
+	uint32_t *x;
+	bool rw;
+};
+
+#define FF_ARRAY_N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void ff_load(const ff_bind *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		*b[i].x = (uint32_t)ff_get(*b[i].v);
+}
+
+static void ff_store(const ff_bind *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i].rw)
+			ff_put(*b[i].v, *b[i].x);
+}
+
+/* Find what fastforward.vlt made public; any miss (the stub engine) leaves the fast-forward off. */
+static void ff_init(struct kite_model *m)
+{
+	struct ff_vars *f = &m->ff;
+	const char *core = "u_top.u_core", *frame = "u_top.u_core.u_usb.u_frame";
+	const char *txn = "u_top.u_core.u_usb.u_txn", *intr = "u_top.u_core.u_intr";
+	ff_var qb, qu;
+	bool ok;
+
+	ok = ff_find(m, core, "quiet_bus_q", &qb) && ff_find(m, core, "quiet_usb_q", &qu) &&
+	     qb.type == VLVT_UINT8 && qu.type == VLVT_UINT8 &&
+	     ff_find(m, core, "u_to_sof", &f->to_sof_v) && f->to_sof_v.type == VLVT_UINT32 &&
+	     ff_find(m, frame, "pre_q", &f->f_pre) && ff_find(m, frame, "left_q", &f->f_left) &&
+	     ff_find(m, frame, "zero_q", &f->f_zero) && ff_find(m, frame, "mstep_q", &f->f_mstep) &&
+	     ff_find(m, frame, "mx_q", &f->f_mx) && ff_find(m, frame, "macc_q", &f->f_macc) &&
+	     ff_find(m, frame, "res_q", &f->f_res) && ff_find(m, frame, "running_q", &f->f_running) &&
+	     ff_find(m, frame, "run_i", &f->f_run) && ff_find(m, frame, "fi_i", &f->f_fi) &&
+	     ff_find(m, frame, "CLKS_PER_BIT", &f->f_cpb) &&
+	     ff_find(m, frame, "RES_MUL", &f->f_res_mul) &&
+	     ff_find(m, txn, "pre_q", &f->t_pre) && ff_find(m, txn, "bits_q", &f->t_bits) &&
+	     ff_find(m, txn, "avail_q", &f->t_avail) && ff_find(m, txn, "fit_q", &f->t_fit) &&
+	     ff_find(m, txn, "pre_last", &f->t_pre_last) && ff_find(m, txn, "clr_q", &f->t_clr) &&
+	     ff_find(m, txn, "periodic_q", &f->t_periodic) &&
+	     ff_find(m, txn, "worst_q", &f->t_worst) &&
+	     ff_find(m, intr, "pre_q", &f->i_pre) && ff_find(m, intr, "us_q", &f->i_us) &&
+	     ff_find(m, intr, "CYC_PER_US", &f->i_cyc);
+	for (unsigned int p = 0; ok && p < m->num_ports; p++) {
+		ff_port_vars *v = &f->port[p];
+		char port[64], rx[64];
+
+		std::snprintf(port, sizeof(port), "u_top.u_core.u_usb.g_port[%u].u_port", p);
+		std::snprintf(rx, sizeof(rx), "g_phy[%u].u_phy.u_rx", p);
+		ok = ff_find(m, port, "tmr_q", &v->tmr) && ff_find(m, port, "t_reset_q", &v->t_reset) &&
+		     ff_find(m, port, "t_recov_q", &v->t_recov) &&
+		     ff_find(m, port, "t_resk_q", &v->t_resk) &&
+		     ff_find(m, port, "t_eop_q", &v->t_eop) && ff_find(m, port, "clr_q", &v->clr) &&
+		     ff_find(m, port, "RESET_CLKS", &v->reset_clks) &&
+		     ff_find(m, port, "RESUME_CLKS", &v->resume_clks) &&
+		     ff_find(m, port, "DEBOUNCE", &v->debounce) &&
+		     ff_find(m, port, "LS_BIT", &v->ls_bit) &&
+		     ff_find(m, rx, "ph_q", &v->ph) && ff_find(m, rx, "last", &v->last);
+	}
+	f->ok = ok;
+	if (ok) {
+		f->quiet_bus = (const CData *)qb.p;
+		f->quiet_usb = (const CData *)qu.p;
+		f->to_sof = (const IData *)f->to_sof_v.p;
+	}
+}
+
 
 extern "C" {
 
@@ -356,6 +567,7 @@ struct kite_model *kite_model_create(const struct kite_model_config *cfg,
 	m->cycles = 0;
 	m->usb_cycles = 0;
 	m->reg_reads = 0;
+	ff_init(m);
 	return m;
 }
 
@@ -375,8 +587,26 @@ void kite_model_destroy(struct kite_model *m)
 
 void kite_model_tick(struct kite_model *m, unsigned int n)
 {
-	while (n--)
-		cycle(m);
+
+	while (n) {
+		uint64_t q = m->autoskip ? kite_model_quiet_cycles(m) : 0;
+		uint64_t usb, bus;   /* what can be skipped of the n bus cycles */
+
+		if (m->usb_per_bus > 1) {
+			bus = q / m->usb_per_bus < n ? q / m->usb_per_bus : n;
+			usb = bus * m->usb_per_bus;
+		} else {
+			usb = q < n / m->bus_per_usb ? q : n / m->bus_per_usb;
+			bus = usb * m->bus_per_usb;
+		}
+		if (!bus) {
+			cycle(m);
+			n--;
+			continue;
+		}
+		kite_model_skip(m, usb);
+		n -= (unsigned int)bus;
+	}
 }
 
 static int wait_axil(struct kite_model *m)
@@ -427,6 +657,126 @@ bool kite_model_busy(const struct kite_model *m)
 	return m->top->busy || !axi_mem_slave_idle(&m->mem);
 }
 
+uint64_t kite_model_quiet_cycles(struct kite_model *m)
+{
+	struct ff_vars *f = &m->ff;
+	uint64_t n = UINT64_MAX, sof;
+
+	if (!f->ok || f->run_usb < FF_SETTLE || f->run_bus < FF_SETTLE)
+		return 0;
+	if (m->axil.busy || !axi_mem_slave_idle(&m->mem))
+		return 0;
+	/* the idle engine's bit timer has saturated (its compares stay); no state timer restarts */
+	if (ff_get(f->t_bits) != 255 || ff_get(f->t_clr))
+		return 0;
+	for (unsigned int p = 0; p < m->num_ports; p++)
+		if (ff_get(f->port[p].clr))
+			return 0;
+	if (ff_get(f->f_running) != ff_get(f->f_run))
+		return 0;
+	sof = *f->to_sof;
+	if (sof != FF_NO_SOF) {
+		if (sof <= FF_SOF_MARGIN)
+			return 0;
+		n = sof - FF_SOF_MARGIN;
+	}
+	for (unsigned int p = 0; p < m->num_ports; p++) {
+		const struct kite_port_backend *b = &m->port[p];
+		uint64_t q;
+
+		if (!m->has_port[p])
+			continue;
+		if (!b->quiet || !b->idle)
+			return 0;
+		q = b->quiet(b->ctx);
+		if (q < n)
+			n = q;
+	}
+	if (m->usb_per_bus > 1)
+		n -= n % m->usb_per_bus;
+	return n;
+}
+
+int kite_model_skip(struct kite_model *m, uint64_t usb_cycles)
+{
+	struct ff_vars *f = &m->ff;
+	uint64_t n = usb_cycles, bus, halves;
+	struct ff_frame fr;
+	struct ff_txn tx;
+	struct ff_intr in;
+
+	if (!n)
+		return 0;
+	if (n > kite_model_quiet_cycles(m))
+		return -EINVAL;
+	bus = m->usb_per_bus > 1 ? n / m->usb_per_bus : n * m->bus_per_usb;
+
+	/* usb_clk domain: frame timer, idle transaction engine, ports, PHY receivers */
+	const ff_bind usb[] = {
+		{ &f->f_pre, &fr.pre, true }, { &f->f_left, &fr.left, true },
+		{ &f->f_zero, &fr.zero, true }, { &f->f_mstep, &fr.mstep, true },
+		{ &f->f_mx, &fr.mx, true }, { &f->f_macc, &fr.macc, true },
+		{ &f->f_res, &fr.res, true }, { &f->f_running, &fr.running, false },
+		{ &f->f_fi, &fr.fi, false }, { &f->f_cpb, &fr.cpb, false },
+		{ &f->f_res_mul, &fr.res_mul, false },
+		{ &f->t_pre, &tx.pre, true }, { &f->t_bits, &tx.bits, true },
+		{ &f->t_avail, &tx.avail, true }, { &f->t_fit, &tx.fit, true },
+		{ &f->t_pre_last, &tx.pre_last, false }, { &f->t_periodic, &tx.periodic, false },
+		{ &f->t_worst, &tx.worst, false },
+	};
+	ff_load(usb, FF_ARRAY_N(usb));
+	ff_usb_advance(&fr, &tx, n);
+	ff_store(usb, FF_ARRAY_N(usb));
+	for (unsigned int p = 0; p < m->num_ports; p++) {
+		ff_port_vars *v = &f->port[p];
+		struct ff_port po;
+		uint32_t ph, last;
+		const ff_bind port[] = {
+			{ &v->tmr, &po.tmr, true }, { &v->t_reset, &po.t_reset, true },
+			{ &v->t_recov, &po.t_recov, true }, { &v->t_resk, &po.t_resk, true },
+			{ &v->t_eop, &po.t_eop, true }, { &v->reset_clks, &po.reset_clks, false },
+			{ &v->resume_clks, &po.resume_clks, false },
+			{ &v->debounce, &po.debounce, false }, { &v->ls_bit, &po.ls_bit, false },
+			{ &v->ph, &ph, true }, { &v->last, &last, false },
+		};
+
+		ff_load(port, FF_ARRAY_N(port));
+		ff_port_advance(&po, n);
+		ph = ff_phy_phase(ph, last, n);
+		ff_store(port, FF_ARRAY_N(port));
+	}
+
+	/* bus clock domain: the moderation timer; the memory slave */
+	const ff_bind intr[] = {
+		{ &f->i_pre, &in.pre, true }, { &f->i_us, &in.us, true },
+		{ &f->i_cyc, &in.cyc_per_us, false },
+	};
+	ff_load(intr, FF_ARRAY_N(intr));
+	ff_intr_advance(&in, bus);
+	ff_store(intr, FF_ARRAY_N(intr));
+	/* the memory slave's outputs of the last cycle but one are on the RTL's inputs */
+	axi_mem_slave_skip(&m->mem, bus - 1);
+	bfm_drive(m);
+	axi_mem_slave_skip(&m->mem, 1);
+
+	for (unsigned int p = 0; p < m->num_ports; p++)
+		if (m->has_port[p])
+			m->port[p].idle(m->port[p].ctx, n);
+
+	m->cycles += bus;
+	m->usb_cycles += n;
+	f->skipped += n;
+	f->run_usb += n;
+	f->run_bus += bus;
+	/* the logic behind the written registers settles (no clock edge); the waveform shows the
+	 * new values at the end of the skipped time */
+	halves = 2 * (m->usb_per_bus > 1 ? n : bus);
+	m->time += halves - 1;
+	m->top->eval();
+	dump(m);
+	return 0;
+}
+
 void kite_model_get_stats(const struct kite_model *m, struct kite_model_stats *st)
 {
 	st->cycles = m->cycles;
@@ -436,12 +786,14 @@ void kite_model_get_stats(const struct kite_model *m, struct kite_model_stats *s
 	st->dma_read_bytes = m->mem.read_bytes;
 	st->dma_write_bytes = m->mem.write_bytes;
 	st->dma_errors = m->mem.errors;
+	st->usb_cycles_skipped = m->ff.skipped;
 }
 
 int kite_model_set_port(struct kite_model *m, unsigned int port, const struct kite_port_backend *b)
 {
 	if (!m || port >= m->num_ports)
 		return -EINVAL;
+	ff_restart(m);  /* the new far end may answer differently */
 	if (b) {
 		m->port[port] = *b;
 		m->has_port[port] = true;
@@ -511,6 +863,11 @@ int kite_model_test_reg_write_nowait(struct kite_model *m, uint32_t offset, uint
 unsigned int kite_model_test_last_resp(const struct kite_model *m)
 {
 	return m->axil.resp;
+}
+
+void kite_model_test_set_autoskip(struct kite_model *m, bool on)
+{
+	m->autoskip = on;
 }
 
 } /* extern "C" */

@@ -69,6 +69,16 @@ struct kite_port_backend {
 	/* KITE_ATTACH_LINE: device on the line; resolves host drive, device drive and pulls. */
 	void (*line)(void *ctx, const struct kite_line_host *host, struct kite_line_bus *bus);
 	void *ctx;
+	/*
+	 * For the fast-forward (kite_model_skip), both or neither; a port whose backend has
+	 * none is never skipped over. quiet: how many usb_clk cycles from now the backend would
+	 * answer exactly as in the last cycle while the host keeps its side idle (not driving, no
+	 * packet): 0 if it is busy or something of its own is due at the next cycle, UINT64_MAX
+	 * if nothing is ever due. idle: that many such cycles passed at once (at most what quiet
+	 * returned); it must leave the backend as that many calls of utmi/line would have.
+	 */
+	uint64_t (*quiet)(void *ctx);
+	void (*idle)(void *ctx, uint64_t usb_cycles);
 };
 
 struct kite_model_config {
@@ -88,6 +98,7 @@ struct kite_model_stats {
 	uint64_t dma_read_bytes;     /* bytes the RTL read from memory */
 	uint64_t dma_write_bytes;    /* bytes the RTL wrote to memory (strobed bytes only) */
 	uint64_t dma_errors;         /* bursts answered with an error response */
+	uint64_t usb_cycles_skipped; /* of usb_cycles, those kite_model_skip jumped over */
 };
 
 /* Create and reset the model (reset is held for a few cycles). NULL on failure. */
@@ -114,6 +125,22 @@ int kite_model_reg_write(struct kite_model *m, uint32_t offset, uint32_t val, ui
  * the waveform.
  */
 uint64_t kite_model_time_ps(const struct kite_model *m);
+
+/*
+ * Fast-forward over idle bus time (docs/rtl.md, "Fast-forward"). kite_model_quiet_cycles: how
+ * many usb_clk cycles from now can be skipped with no difference to clocking them but the time
+ * that passed. 0 unless the whole controller is quiet (the RTL's quiet flags of both clock
+ * domains and every PHY have held for a while: nothing in flight, only counters count), no
+ * register access or DMA burst is outstanding and every attached backend has quiet/idle; else
+ * the cycles until the next thing due: the next frame start (less a few cycles) or the nearest
+ * backend event. UINT64_MAX: nothing is due at all (RUN = 0, no backend timer). A multiple of
+ * usb_per_bus with a slow bus clock.
+ * kite_model_skip: advance by usb_cycles (at most kite_model_quiet_cycles(m), else -EINVAL and
+ * nothing happens) as if that many cycles had been clocked: the RTL's counters jump, the cycle
+ * counts and kite_model_time_ps advance, each backend's idle() is called. Returns 0.
+ */
+uint64_t kite_model_quiet_cycles(struct kite_model *m);
+int kite_model_skip(struct kite_model *m, uint64_t usb_cycles);
 
 /* Level of the interrupt line after the last cycle. */
 bool kite_model_irq(const struct kite_model *m);

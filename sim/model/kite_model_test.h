@@ -32,6 +32,9 @@ int kite_model_test_reg_write_nowait(struct kite_model *m, uint32_t offset, uint
 				     uint8_t strb);
 /* Response code (AXI RRESP/BRESP) of the last completed register access. */
 unsigned int kite_model_test_last_resp(const struct kite_model *m);
+/* kite_model_tick fast-forwards (kite_model_skip) whenever kite_model_quiet_cycles allows, so
+ * that a test written for the clocked model runs with the skips; off by default. */
+void kite_model_test_set_autoskip(struct kite_model *m, bool on);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0 OR MIT
 # sim/model/model.mk: the C model libraries (docs/rtl.md, "The C model"): the Verilated
 # kite_sim_top (kite_axi_top + one kite_fs_phy per port), Verilator's runtime, the C++ glue
-# kite_model.cpp and the C BFMs in one archive per parameter set; and the model bench.
+# kite_model.cpp, the C BFMs and the fast-forward's arithmetic (fastforward.c; what it reads and
+# writes in the RTL: fastforward.vlt) in one archive per parameter set; and the model bench.
 # Included by the top-level Makefile after rtl/rtl.mk (sources, kite_verilate).
 #
 # Targets:   model (the default configuration)  model-all (every variant)  model-bench
@@ -12,8 +13,10 @@
 #            KITE_MODEL_<v>_LIB      the archive of variant <v> (minimal, d32, d128, stub)
 
 MODEL_DIR := $(TOP)/sim/model
-MODEL_C_SRCS := $(MODEL_DIR)/axil_master.c $(MODEL_DIR)/axi_mem_slave.c
-MODEL_HDRS := $(MODEL_DIR)/kite_model.h $(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h
+MODEL_C_SRCS := $(MODEL_DIR)/axil_master.c $(MODEL_DIR)/axi_mem_slave.c $(MODEL_DIR)/fastforward.c
+MODEL_HDRS := $(MODEL_DIR)/kite_model.h $(MODEL_DIR)/kite_model_test.h $(MODEL_DIR)/axi_bfm.h \
+	$(MODEL_DIR)/fastforward.h
+MODEL_VLT := $(MODEL_DIR)/fastforward.vlt
 
 KITE_MODEL_CFLAGS := -I$(MODEL_DIR) -I$(TOP)/driver
 KITE_MODEL_SYSLIBS := -lz -lpthread -lstdc++ -lm
@@ -23,7 +26,7 @@ KITE_MODEL_SYSLIBS := -lz -lpthread -lstdc++ -lm
 # kite_model.o and the BFMs.
 define kite_model
 KITE_MODEL_$(1)_LIB := $(2)/libkitemodel.a
-$(call kite_verilate,$(2),kite_sim_top,$(RTL_SRCS) $(5) $(SIM_TOP_SRC),--trace-fst $(3),$(4))
+$(call kite_verilate,$(2),kite_sim_top,$(RTL_SRCS) $(5) $(SIM_TOP_SRC) $(MODEL_VLT),--trace-fst $(3),$(4))
 $(2)/kite_model.o: $(MODEL_DIR)/kite_model.cpp $(MODEL_HDRS) $(2)/libVkite_sim_top.a
 	$(CXX) $(VL_GLUE_CXXFLAGS) $(4) $(call vl_glue_defs,--trace-fst) -I$(2)/obj -I$(MODEL_DIR) \
 		-c -o $$@ $$<

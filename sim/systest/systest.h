@@ -114,6 +114,10 @@ void st_fail(const char *name, const char *fmt, ...) __attribute__((format(print
 /* Fail `name` if the controller wrote outside the allowed regions; true when clean. */
 bool st_contained(struct st *t, const char *name);
 
+/* The fast-forward's system tests (systest_ff.c): PASS/FAIL lines named `name`. */
+void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsigned int latency);
+void st_test_fast_forward_busy(const char *name, enum kite_attach attach, unsigned int latency);
+
 #define ST_BUS_HZ 96000000ull        /* the bus clock the model runs at by default (2 per usb_clk) */
 /*
  * usb_clk cycles per bus clock cycle for the next st_init() (kite_model_config.usb_per_bus;

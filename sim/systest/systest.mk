@@ -18,7 +18,7 @@ SYSTEST_MINIMAL_BIN := $(SYSTEST_OUT)/systest-minimal
 SYSTEST_BENCH_BIN := $(SYSTEST_OUT)/systest-bench
 SYSTEST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror $(KT_CFLAGS) $(KITE_MODEL_CFLAGS) \
 	$(USBDEV_CFLAGS) -I$(SYSTEST_SRC)
-SYSTEST_OBJS := $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o
+SYSTEST_OBJS := $(SYSTEST_OUT)/systest.o $(SYSTEST_OUT)/systest_main.o $(SYSTEST_OUT)/systest_ff.o
 
 $(SYSTEST_OUT)/%.o: $(SYSTEST_SRC)/%.c $(SYSTEST_SRC)/systest.h $(TOP)/driver/kite_regs.h $(KT_HDRS)
 	@mkdir -p $(@D)

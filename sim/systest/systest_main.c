@@ -928,6 +928,13 @@ static void t_evt_rearm(void)
 	env_down(&e, name, ok);
 }
 
+/* The model's fast-forward: exact against clocking every cycle, and never while busy. */
+static void t_fast_forward(void)
+{
+	st_test_fast_forward_exact(tname("fast-forward-exact"), attach, latency);
+	st_test_fast_forward_busy(tname("fast-forward-busy"), attach, latency);
+}
+
 struct test {
 	const char *name;       /* TEST on the command line */
 	void (*fn)(void);
@@ -953,6 +960,8 @@ static const struct test tests[] = {
 	  KT_ARRAY_SIZE(out_fault_cases), "out-fault" },
 	{ "event-rearm", t_evt_rearm, false, { "event-rearm" }, NULL, 0, NULL },
 	{ "in-slow-bus", t_in_slow_bus, false, { "in-slow-bus" }, NULL, 0, NULL },
+	{ "fast-forward", t_fast_forward, true, { "fast-forward-exact", "fast-forward-busy" },
+	  NULL, 0, NULL },
 };
 
 /*

@@ -201,9 +201,20 @@ static void rx_bit_sample(struct usbdev_port *p, enum line_sym s)
 	}
 }
 
+static void line_cycle(struct usbdev_port *p, const struct kite_line_host *h,
+		       struct kite_line_bus *b);
+
 void line_backend(void *ctx, const struct kite_line_host *h, struct kite_line_bus *b)
 {
 	struct usbdev_port *p = ctx;
+
+	line_cycle(p, h, b);
+	p->last_line = *b;
+}
+
+static void line_cycle(struct usbdev_port *p, const struct kite_line_host *h,
+		       struct kite_line_bus *b)
+{
 	bool att = p->attached && p->dev;
 	uint8_t ddp = 0, ddm = 0, doe = 0;
 	unsigned cpb;
@@ -291,4 +302,32 @@ void line_backend(void *ctx, const struct kite_line_host *h, struct kite_line_bu
 		port_bus_cond(p, s != SYM_J || p->lrx != LRX_IDLE || p->tx_on ? PORT_ACTIVE : PORT_IDLE);
 	if (!p->tx_on && p->lrx == LRX_IDLE)
 		port_check_detach(p, false);
+}
+
+/*
+ * Fast-forward: nobody drives the line (J through the device's pull-up, SE0 without a device),
+ * the receiver idles, and that line is the last answer given.
+ */
+uint64_t line_quiet(void *ctx)
+{
+	struct usbdev_port *p = ctx;
+	bool att = p->attached && p->dev;
+	struct kite_line_bus b = { 0, 0 };
+
+	if (att && (p->tx_on || p->wake || p->lrx != LRX_IDLE || p->lrx_level != SYM_J))
+		return 0;
+	if (att)
+		sym_lines(p, SYM_J, &b.dp, &b.dm);
+	if (b.dp != p->last_line.dp || b.dm != p->last_line.dm)
+		return 0;
+	return port_idle_quiet(p);
+}
+
+void line_idle(void *ctx, uint64_t n)
+{
+	struct usbdev_port *p = ctx;
+
+	if (p->attached && p->dev)
+		p->lrx_phase = (unsigned int)(p->lrx_phase + n);
+	port_idle_advance(p, n);
 }

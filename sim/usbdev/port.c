@@ -46,10 +46,15 @@ struct kite_port_backend usbdev_port_backend(struct usbdev_port *p)
 	struct kite_port_backend b = { 0 };
 
 	b.ctx = p;
-	if (p->kind == KITE_ATTACH_UTMI)
+	if (p->kind == KITE_ATTACH_UTMI) {
 		b.utmi = utmi_backend;
-	else
+		b.quiet = utmi_quiet;
+		b.idle = utmi_idle;
+	} else {
 		b.line = line_backend;
+		b.quiet = line_quiet;
+		b.idle = line_idle;
+	}
 	return b;
 }
 
@@ -148,6 +153,58 @@ void port_bus_cond(struct usbdev_port *p, enum port_cond c)
 	}
 	if (p->wake && p->now >= p->wake_end)
 		p->wake = false;
+}
+
+static uint64_t suspend_cycles(const struct usbdev_port *p)
+{
+	return (uint64_t)p->o.suspend_us * (USBDEV_CLK_HZ / 1000000);
+}
+
+uint64_t port_idle_quiet(const struct usbdev_port *p)
+{
+	const struct usbdev *d = p->dev;
+	uint64_t wake_at, thr = suspend_cycles(p);
+
+	if (!p->attached || !d)
+		return UINT64_MAX;
+	if (p->wake || d->detach_req)
+		return 0;
+	if (!d->wakeup_request || !d->remote_wakeup_enabled)
+		return UINT64_MAX;
+	/* the first idle cycle (1 = the next) whose port_bus_cond starts the K */
+	if (d->suspended)
+		wake_at = p->susp + 1 >= USBDEV_WAKE_MIN_CYCLES ? 1 : USBDEV_WAKE_MIN_CYCLES - p->susp;
+	else if (p->idle < thr)
+		wake_at = thr - p->idle + USBDEV_WAKE_MIN_CYCLES - 1;
+	else
+		return UINT64_MAX;  /* idle past the threshold without a suspend: none comes */
+	return wake_at - 1;
+}
+
+void port_idle_advance(struct usbdev_port *p, uint64_t n)
+{
+	struct usbdev *d = p->dev;
+	uint64_t thr = suspend_cycles(p);
+
+	p->now += n;
+	p->st.cycles += n;
+	if (!n || !p->attached || !d)
+		return;
+	if (p->se0 && p->se0 < USBDEV_RESET_CYCLES)
+		p->st.keepalives++;
+	p->se0 = 0;
+	if (p->idle < thr && p->idle + n >= thr) {
+		uint64_t k = thr - p->idle;    /* the cycle that suspends the device */
+
+		p->susp = d->suspended ? p->susp + k - 1 : 0;
+		usbdev_suspend(d);
+		p->susp += n - k + 1;
+	} else if (d->suspended) {
+		p->susp += n;
+	} else {
+		p->susp = 0;
+	}
+	p->idle += n;
 }
 
 void port_deliver(struct usbdev_port *p, const uint8_t *pkt, unsigned len, bool err)

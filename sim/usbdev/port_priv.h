@@ -58,6 +58,10 @@ struct usbdev_port {
 	bool tx_on;
 	uint64_t tx_start;
 	unsigned contention_logged;
+
+	/* the last answer given to the model (fast-forward: an idle answer must repeat it) */
+	struct kite_utmi_phy last_utmi;
+	struct kite_line_bus last_line;
 };
 
 /* Clocks per bit of the attached device (FS 4, LS 32). */
@@ -71,10 +75,22 @@ void port_bus_cond(struct usbdev_port *p, enum port_cond c);
 void port_deliver(struct usbdev_port *p, const uint8_t *pkt, unsigned len, bool err);
 /* After a response was sent or when idle: detach if the device asked for it. */
 void port_check_detach(struct usbdev_port *p, bool after_tx);
+/*
+ * Fast-forward (kite_port_backend quiet/idle) with nothing on the line: how many more idle
+ * cycles pass before the bus events do something the line shows (the remote wake-up K;
+ * UINT64_MAX: nothing, or no device), and n idle cycles at once (the cycle counts; with a
+ * device, suspend detection and the rest as port_bus_cond(PORT_IDLE) n times).
+ */
+uint64_t port_idle_quiet(const struct usbdev_port *p);
+void port_idle_advance(struct usbdev_port *p, uint64_t n);
 
 void utmi_backend(void *ctx, const struct kite_utmi_host *h, struct kite_utmi_phy *o);
 void line_backend(void *ctx, const struct kite_line_host *h, struct kite_line_bus *b);
 void utmi_reset_state(struct usbdev_port *p);
 void line_reset_state(struct usbdev_port *p);
+uint64_t utmi_quiet(void *ctx);
+void utmi_idle(void *ctx, uint64_t n);
+uint64_t line_quiet(void *ctx);
+void line_idle(void *ctx, uint64_t n);
 
 #endif

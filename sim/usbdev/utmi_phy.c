@@ -50,9 +50,20 @@ static unsigned ls_state(const struct usbdev_port *p, bool k)
 	return k ? (ls ? 1u : 2u) : (ls ? 2u : 1u);
 }
 
+static void utmi_cycle(struct usbdev_port *p, const struct kite_utmi_host *h,
+		       struct kite_utmi_phy *o);
+
 void utmi_backend(void *ctx, const struct kite_utmi_host *h, struct kite_utmi_phy *o)
 {
 	struct usbdev_port *p = ctx;
+
+	utmi_cycle(p, h, o);
+	p->last_utmi = *o;
+}
+
+static void utmi_cycle(struct usbdev_port *p, const struct kite_utmi_host *h,
+		       struct kite_utmi_phy *o)
+{
 	unsigned cpb_host = h->xcvrselect == 2 ? 32 : 4;
 	bool att = p->attached && p->dev;
 
@@ -186,4 +197,26 @@ void utmi_backend(void *ctx, const struct kite_utmi_host *h, struct kite_utmi_ph
 	}
 	if (p->utx == UTX_IDLE && p->urx == URX_IDLE)
 		port_check_detach(p, false);
+}
+
+/*
+ * Fast-forward: no packet to take or send, and the answer to an idle host (J with a device,
+ * SE0 without) is the last one given.
+ */
+uint64_t utmi_quiet(void *ctx)
+{
+	struct usbdev_port *p = ctx;
+	bool att = p->attached && p->dev;
+	struct kite_utmi_phy o = { 0 };
+
+	if (p->utx != UTX_IDLE || p->urx != URX_IDLE)
+		return 0;
+	o.data_in = p->data_in;
+	o.linestate = att ? (uint8_t)ls_state(p, p->wake) : 0;
+	return memcmp(&o, &p->last_utmi, sizeof(o)) ? 0 : port_idle_quiet(p);
+}
+
+void utmi_idle(void *ctx, uint64_t n)
+{
+	port_idle_advance(ctx, n);
 }

@@ -16,6 +16,9 @@ module kite_usb_engine_tb_top (
   output wire [10:0]  frame_number,
   output wire         frame_sof,
   output wire [15:0]  frame_bits_left,
+  output wire [20:0]  frame_to_sof,
+  output wire         quiet,
+  output wire         phy_quiet,
 
   input  wire         txn_req_valid,
   output wire         txn_req_ready,
@@ -98,6 +101,8 @@ module kite_usb_engine_tb_top (
     .frame_number       (frame_number),
     .frame_sof          (frame_sof),
     .frame_bits_left    (frame_bits_left),
+    .frame_to_sof       (frame_to_sof),
+    .quiet              (quiet),
     .txn_req_valid      (txn_req_valid),
     .txn_req_ready      (txn_req_ready),
     .txn_req_token      (txn_req_token),
@@ -167,7 +172,8 @@ module kite_usb_engine_tb_top (
     .usb_dp_o        (usb_dp_o),
     .usb_dm_o        (usb_dm_o),
     .usb_oe          (usb_oe),
-    .usb_pulldown    (usb_pulldown)
+    .usb_pulldown    (usb_pulldown),
+    .quiet           (phy_quiet)
   );
 
   assign crc5_out = kite_usb_pkg::crc5(crc5_in);

@@ -13,7 +13,7 @@ module kite_fs_phy #(parameter int unsigned USB_CLK_HZ = 48000000) (
   output wire [1:0] utmi_linestate, input wire [1:0] utmi_xcvrselect, input wire utmi_termselect,
   input  wire [1:0] utmi_opmode, input wire [1:0] utmi_line_ctrl,
   input  wire usb_dp_i, input wire usb_dm_i, output wire usb_dp_o, output wire usb_dm_o,
-  output wire usb_oe, output wire usb_pulldown);
+  output wire usb_oe, output wire usb_pulldown, output wire quiet);
 
   assign utmi_txready = 1'b1;
   assign utmi_data_in = 8'd0;
@@ -25,6 +25,7 @@ module kite_fs_phy #(parameter int unsigned USB_CLK_HZ = 48000000) (
   assign usb_dm_o = 1'b0;
   assign usb_oe = 1'b0;
   assign usb_pulldown = 1'b1;
+  assign quiet = 1'b0;
 
   wire unused_ok = ^{usb_clk, usb_rst, utmi_data_out, utmi_txvalid, utmi_xcvrselect,
                      utmi_termselect, utmi_opmode, utmi_line_ctrl};
