@@ -18,9 +18,11 @@
 // LS: keep-alive: SE0 for 2 LS bit times then J for one, via line_ctrl.
 // Over-current: port_oc_i through a 2-flop synchroniser, reported only.
 // quiet_o (registered): the port is in a state without a timer of its own (OFF, DISCONN,
-// DISABLED, ENABLED, SUSPENDED) and stays in it, the SOF sender is idle and the line state has
-// not changed for DEBOUNCE: nothing changes until the line, a request or a frame start does
-// (only the state timer counts on).
+// DISABLED, ENABLED, SUSPENDED) and stays in it, the SOF sender is idle or in its tail (which
+// only holds off transactions) and the line state did not change in the last cycle; where a line
+// that stays as it is would act (connect, disconnect, remote wake-up) it has been stable for
+// DEBOUNCE already. Nothing changes until the line, a request or a frame start does; only the
+// state timer, the debounce and the SOF tail count on.
 
 `default_nettype none
 
@@ -221,14 +223,19 @@ module kite_port #(
   // ------------------------------------------------------------------ quiet
   wire untimed = (st_q == P_OFF) || (st_q == P_DISCONN) || (st_q == P_DISABLED) ||
                  (st_q == P_ENABLED) || (st_q == P_SUSPENDED);
+  // the transitions above that a debounced (stable) line makes
+  wire stable_acts = (st_q == P_DISCONN && !line_se0 && utmi_linestate != kite_usb_pkg::LS_SE1) ||
+                     (st_q == P_SUSPENDED && utmi_linestate == k_state) ||
+                     (connected && !we_drive && line_se0 && st_q != P_RESET);
   logic quiet_q;
 
   always_ff @(posedge clk) begin
     if (rst) begin
       quiet_q <= 1'b0;
     end else begin
-      quiet_q <= untimed && st_d == st_q && !clr_q && fs_q == F_IDLE && fs_d == F_IDLE &&
-                 db_q == DB_STABLE && utmi_linestate == lsp_q;
+      quiet_q <= untimed && st_d == st_q && !clr_q && (fs_q == F_IDLE || fs_q == F_TAIL) &&
+                 (fs_d == F_IDLE || fs_d == F_TAIL) &&
+                 utmi_linestate == lsp_q && (db_q == DB_STABLE || !stable_acts);
     end
   end
 

@@ -24,16 +24,18 @@ struct ff_frame {
 	uint32_t fi, cpb, res_mul;           /* fi_i, CLKS_PER_BIT, RES_MUL */
 };
 
-/* kite_txn in S_IDLE: the bit timer (saturated: bits == 255) and the frame-fit pipeline */
+/* kite_txn in S_IDLE: the bit timer (its compares all true already) and the frame-fit pipeline */
 struct ff_txn {
 	uint32_t pre, bits, avail, fit;
 	uint32_t pre_last, periodic, worst; /* constant while idle */
 };
 
-/* kite_port in a state without a timer of its own: the state timer and its sticky flags */
+/* kite_port in a state without a timer of its own: the state timer and its sticky flags, the
+ * debounce count (the line unchanged), the SOF sender's tail count (in_tail: not past its end) */
 struct ff_port {
-	uint32_t tmr, t_reset, t_recov, t_resk, t_eop;
-	uint32_t reset_clks, resume_clks, debounce, ls_bit;  /* RESET_CLKS ... LS_BIT */
+	uint32_t tmr, t_reset, t_recov, t_resk, t_eop, db, ft;
+	uint32_t in_tail;
+	uint32_t reset_clks, resume_clks, debounce, ls_bit, db_stable;  /* RESET_CLKS ... DB_STABLE */
 };
 
 /* kite_intr without a pending request: the microseconds since the last interrupt */
@@ -46,6 +48,8 @@ struct ff_intr {
  * bits_left_o and reserve_o) after n usb_clk cycles. */
 void ff_usb_advance(struct ff_frame *f, struct ff_txn *t, uint64_t n);
 void ff_port_advance(struct ff_port *p, uint64_t n);
+/* how many cycles a port can be advanced: up to the end of its SOF tail (sof_tail: SOF_TAIL) */
+uint64_t ff_port_quiet(const struct ff_port *p, uint32_t sof_tail);
 /* kite_phy_rx's DPLL phase after n cycles without an edge (last: 3 at FS, 31 at LS). */
 uint32_t ff_phy_phase(uint32_t ph, uint32_t last, uint64_t n);
 /* n bus clock cycles */

@@ -39,8 +39,9 @@ extern "C" {
 }
 
 #define KITE_MODEL_MAX_PORTS 15
-/* quiet cycles of both clocks before a skip: every crossing, settled (a few cycles each way) */
-#define FF_SETTLE 64
+/* quiet cycles of both clocks before a skip: every crossing has settled (a level or a pointer
+ * crosses in 2 to 4 cycles of its destination, and the quiet flags lag 2 cycles) */
+#define FF_SETTLE 16
 /* usb_clk edges left before the frame start a skip stops at */
 #define FF_SOF_MARGIN 8
 /* kite_frame_timer.to_sof_o when no frame start is coming (21 bits, all ones) */
@@ -53,8 +54,8 @@ struct ff_var {
 };
 
 struct ff_port_vars {
-	ff_var tmr, t_reset, t_recov, t_resk, t_eop, clr;
-	ff_var reset_clks, resume_clks, debounce, ls_bit;
+	ff_var tmr, t_reset, t_recov, t_resk, t_eop, clr, db, ft, sof_busy;
+	ff_var reset_clks, resume_clks, debounce, ls_bit, db_stable, sof_tail;
 	ff_var ph, last;                                /* the port's kite_phy_rx */
 };
 
@@ -67,7 +68,7 @@ struct ff_vars {
 	ff_var to_sof_v;
 	ff_var f_pre, f_left, f_zero, f_mstep, f_mx, f_macc, f_res;
 	ff_var f_running, f_run, f_fi, f_cpb, f_res_mul;
-	ff_var t_pre, t_bits, t_avail, t_fit, t_pre_last, t_clr, t_periodic, t_worst;
+	ff_var t_pre, t_bits, t_avail, t_fit, t_pre_last, t_clr, t_periodic, t_worst, t_ge;
 	ff_var i_pre, i_us, i_cyc;
 	ff_port_vars port[KITE_MODEL_MAX_PORTS];
 };
@@ -88,7 +89,12 @@ struct kite_model {
 	struct kite_line_bus bus[KITE_MODEL_MAX_PORTS];	/* last backend answers (line) */
 	struct ff_vars ff;
 	bool autoskip;          /* kite_model_tick skips when it can (kite_model_test.h) */
+	uint64_t *state_log;    /* kite_model_test_log_states */
+	size_t state_cap, *state_n;
 };
+
+/* scripts/vl-state-hash.py: the hash of every design variable of the Verilated root */
+extern "C" uint64_t kite_model_state_hash_root(const void *root);
 
 /* ---------------------------------------------------------------- wide signal helpers */
 static inline void to_words(uint8_t v, uint32_t *w) { w[0] = v; }
@@ -488,7 +494,7 @@ static void ff_init(struct kite_model *m)
 	     ff_find(m, txn, "avail_q", &f->t_avail) && ff_find(m, txn, "fit_q", &f->t_fit) &&
 	     ff_find(m, txn, "pre_last", &f->t_pre_last) && ff_find(m, txn, "clr_q", &f->t_clr) &&
 	     ff_find(m, txn, "periodic_q", &f->t_periodic) &&
-	     ff_find(m, txn, "worst_q", &f->t_worst) &&
+	     ff_find(m, txn, "worst_q", &f->t_worst) && ff_find(m, txn, "ge_q", &f->t_ge) &&
 	     ff_find(m, intr, "pre_q", &f->i_pre) && ff_find(m, intr, "us_q", &f->i_us) &&
 	     ff_find(m, intr, "CYC_PER_US", &f->i_cyc);
 	for (unsigned int p = 0; ok && p < m->num_ports; p++) {
@@ -504,7 +510,10 @@ static void ff_init(struct kite_model *m)
 		     ff_find(m, port, "RESET_CLKS", &v->reset_clks) &&
 		     ff_find(m, port, "RESUME_CLKS", &v->resume_clks) &&
 		     ff_find(m, port, "DEBOUNCE", &v->debounce) &&
-		     ff_find(m, port, "LS_BIT", &v->ls_bit) &&
+		     ff_find(m, port, "LS_BIT", &v->ls_bit) && ff_find(m, port, "db_q", &v->db) &&
+		     ff_find(m, port, "DB_STABLE", &v->db_stable) && ff_find(m, port, "ft_q", &v->ft) &&
+		     ff_find(m, port, "sof_busy_o", &v->sof_busy) &&
+		     ff_find(m, port, "SOF_TAIL", &v->sof_tail) &&
 		     ff_find(m, rx, "ph_q", &v->ph) && ff_find(m, rx, "last", &v->last);
 	}
 	f->ok = ok;
@@ -607,6 +616,11 @@ void kite_model_tick(struct kite_model *m, unsigned int n)
 		kite_model_skip(m, usb);
 		n -= (unsigned int)bus;
 	}
+	if (m->state_log) {
+		if (*m->state_n < m->state_cap)
+			m->state_log[*m->state_n] = kite_model_state_hash_root(m->top->rootp);
+		(*m->state_n)++;
+	}
 }
 
 static int wait_axil(struct kite_model *m)
@@ -666,19 +680,31 @@ uint64_t kite_model_quiet_cycles(struct kite_model *m)
 		return 0;
 	if (m->axil.busy || !axi_mem_slave_idle(&m->mem))
 		return 0;
-	/* the idle engine's bit timer has saturated (its compares stay); no state timer restarts */
-	if (ff_get(f->t_bits) != 255 || ff_get(f->t_clr))
+	/* the idle engine's bit timer is past every compare (they stay true); no state timer
+	 * restarts */
+	if (ff_get(f->t_ge) != 15 || ff_get(f->t_clr))
 		return 0;
-	for (unsigned int p = 0; p < m->num_ports; p++)
-		if (ff_get(f->port[p].clr))
+	for (unsigned int p = 0; p < m->num_ports; p++) {
+		const ff_port_vars *v = &f->port[p];
+		struct ff_port po = { 0 };
+		uint64_t q;
+
+		if (ff_get(v->clr))
 			return 0;
+		po.in_tail = (uint32_t)ff_get(v->sof_busy);
+		po.ft = (uint32_t)ff_get(v->ft);
+		q = ff_port_quiet(&po, (uint32_t)ff_get(v->sof_tail));
+		if (q < n)
+			n = q;
+	}
 	if (ff_get(f->f_running) != ff_get(f->f_run))
 		return 0;
 	sof = *f->to_sof;
 	if (sof != FF_NO_SOF) {
 		if (sof <= FF_SOF_MARGIN)
 			return 0;
-		n = sof - FF_SOF_MARGIN;
+		if (sof - FF_SOF_MARGIN < n)
+			n = sof - FF_SOF_MARGIN;
 	}
 	for (unsigned int p = 0; p < m->num_ports; p++) {
 		const struct kite_port_backend *b = &m->port[p];
@@ -734,7 +760,10 @@ int kite_model_skip(struct kite_model *m, uint64_t usb_cycles)
 		const ff_bind port[] = {
 			{ &v->tmr, &po.tmr, true }, { &v->t_reset, &po.t_reset, true },
 			{ &v->t_recov, &po.t_recov, true }, { &v->t_resk, &po.t_resk, true },
-			{ &v->t_eop, &po.t_eop, true }, { &v->reset_clks, &po.reset_clks, false },
+			{ &v->t_eop, &po.t_eop, true }, { &v->db, &po.db, true },
+			{ &v->ft, &po.ft, true }, { &v->sof_busy, &po.in_tail, false },
+			{ &v->db_stable, &po.db_stable, false },
+			{ &v->reset_clks, &po.reset_clks, false },
 			{ &v->resume_clks, &po.resume_clks, false },
 			{ &v->debounce, &po.debounce, false }, { &v->ls_bit, &po.ls_bit, false },
 			{ &v->ph, &ph, true }, { &v->last, &last, false },
@@ -868,6 +897,23 @@ unsigned int kite_model_test_last_resp(const struct kite_model *m)
 void kite_model_test_set_autoskip(struct kite_model *m, bool on)
 {
 	m->autoskip = on;
+}
+
+bool kite_model_test_quiet(const struct kite_model *m)
+{
+	return m->top->quiet;
+}
+
+uint64_t kite_model_test_state_hash(const struct kite_model *m)
+{
+	return kite_model_state_hash_root(m->top->rootp);
+}
+
+void kite_model_test_log_states(struct kite_model *m, uint64_t *buf, size_t cap, size_t *n)
+{
+	m->state_log = buf;
+	m->state_cap = cap;
+	m->state_n = n;
 }
 
 } /* extern "C" */

@@ -35,6 +35,14 @@ unsigned int kite_model_test_last_resp(const struct kite_model *m);
 /* kite_model_tick fast-forwards (kite_model_skip) whenever kite_model_quiet_cycles allows, so
  * that a test written for the clocked model runs with the skips; off by default. */
 void kite_model_test_set_autoskip(struct kite_model *m, bool on);
+/* The `quiet` output of kite_axi_top (kite_core: nothing in flight in either clock domain). */
+bool kite_model_test_quiet(const struct kite_model *m);
+/* A hash of the whole RTL state (every signal, register and memory; scripts/vl-state-hash.py):
+ * two models of one build with equal hashes are in the same state. */
+uint64_t kite_model_test_state_hash(const struct kite_model *m);
+/* After every kite_model_tick, store the state hash at buf[*n] (while *n < cap) and count it in
+ * *n. buf NULL: stop. */
+void kite_model_test_log_states(struct kite_model *m, uint64_t *buf, size_t cap, size_t *n);
 
 #ifdef __cplusplus
 }

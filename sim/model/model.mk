@@ -23,16 +23,22 @@ KITE_MODEL_SYSLIBS := -lz -lpthread -lstdc++ -lm
 
 # $(call kite_model,VARIANT,DIR,VERILATOR FLAGS,C++ OPTIMISATION,USB ENGINE SOURCES)
 # builds DIR/libkitemodel.a (KITE_MODEL_VARIANT_LIB): libVkite_sim_top.a (kite_verilate),
-# kite_model.o and the BFMs.
+# kite_model.o, the BFMs and the state hash of the tests (kite_model_state.cpp, generated from
+# the Verilated root by scripts/vl-state-hash.py).
 define kite_model
 KITE_MODEL_$(1)_LIB := $(2)/libkitemodel.a
 $(call kite_verilate,$(2),kite_sim_top,$(RTL_SRCS) $(5) $(SIM_TOP_SRC) $(MODEL_VLT),--trace-fst $(3),$(4))
 $(2)/kite_model.o: $(MODEL_DIR)/kite_model.cpp $(MODEL_HDRS) $(2)/libVkite_sim_top.a
 	$(CXX) $(VL_GLUE_CXXFLAGS) $(4) $(call vl_glue_defs,--trace-fst) -I$(2)/obj -I$(MODEL_DIR) \
 		-c -o $$@ $$<
+$(2)/kite_model_state.cpp: $(2)/libVkite_sim_top.a $(TOP)/scripts/vl-state-hash.py
+	$(PYTHON3) $(TOP)/scripts/vl-state-hash.py $(2)/obj/Vkite_sim_top___024root.h >$$@.tmp
+	mv $$@.tmp $$@
+$(2)/kite_model_state.o: $(2)/kite_model_state.cpp
+	$(CXX) $(VL_GLUE_CXXFLAGS) -O1 -I$(2)/obj -c -o $$@ $$<
 $(2)/%.o: $(MODEL_DIR)/%.c $(MODEL_HDRS)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -I$(MODEL_DIR) -c -o $$@ $$<
-$(2)/libkitemodel.a: $(2)/libVkite_sim_top.a $(2)/kite_model.o \
+$(2)/libkitemodel.a: $(2)/libVkite_sim_top.a $(2)/kite_model.o $(2)/kite_model_state.o \
 		$(patsubst $(MODEL_DIR)/%.c,$(2)/%.o,$(MODEL_C_SRCS))
 	rm -f $$@
 	{ echo 'create $$@'; echo 'addlib $(2)/libVkite_sim_top.a'; \

@@ -10,7 +10,9 @@
  * while the model skips) and its resume, RUN cleared and set again. Everything observable is
  * logged at the same bus times in both runs and must be equal: register reads, the interrupt
  * line, every event, the device's and the attachment's counters and state, the model's
- * statistics and time, and the whole guest memory at the end.
+ * statistics and time, and the whole guest memory at the end. Beyond what is observable, the
+ * whole RTL state (kite_model_test_state_hash: every signal, register and memory) must be
+ * equal after every kite_model_tick of the two runs.
  *
  * fast-forward-busy: kite_model_quiet_cycles is 0 from a doorbell until the transfer's
  * interrupt, for a bulk IN and a bulk OUT packet, and kite_model_skip refuses then; the
@@ -27,6 +29,7 @@
 #define MS ST_CYCLES_PER_MS
 #define FF_ADDR 7
 #define FF_LOG_MAX 20000
+#define FF_STATES_MAX 200000
 
 enum { FF_EP0 = 0, FF_BULK_IN = 1, FF_BULK_OUT = 2, FF_INT_IN = 3 };
 
@@ -43,6 +46,8 @@ struct ff_run {
 	struct kf_ring ep0, in, out, intr;
 	uint64_t out_buf, in_buf, int_buf;
 	struct ff_log *log;
+	uint64_t *states;       /* the RTL state's hash after each kite_model_tick */
+	size_t nstates;
 	unsigned int events;
 	unsigned int ctx_events[64];
 };
@@ -181,6 +186,7 @@ static int scenario(struct ff_run *r, enum kite_attach attach, unsigned int late
 		return -1;
 	kite_model_test_set_stall(t->m, 25, 0x5eed);
 	kite_model_test_set_autoskip(t->m, skip);
+	kite_model_test_log_states(t->m, r->states, FF_STATES_MAX, &r->nstates);
 	r->dev = usbdev_gzero_create(&o);
 	if (!r->dev || st_plug(t, 0, r->dev) || st_start(t, 64))
 		return -1;
@@ -258,6 +264,7 @@ static void run_free(struct ff_run *r)
 void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsigned int latency)
 {
 	static struct ff_log logs[2];
+	static uint64_t states[2][FF_STATES_MAX];
 	struct ff_run run[2];
 	struct kite_model_stats ms[2];
 	bool ok = true;
@@ -266,6 +273,7 @@ void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsig
 		memset(&run[i], 0, sizeof(run[i]));
 		memset(&logs[i], 0, sizeof(logs[i]));
 		run[i].log = &logs[i];
+		run[i].states = states[i];
 		if (scenario(&run[i], attach, latency, i == 1)) {
 			st_fail(name, "%s run: %s (after %u log entries)", i ? "skipping" : "clocked",
 				run[i].t.why, logs[i].n);
@@ -289,6 +297,17 @@ void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsig
 		st_fail(name, "%u observations clocked, %u skipping", logs[0].n, logs[1].n);
 		ok = false;
 	}
+	if (ok && (run[0].nstates != run[1].nstates || run[0].nstates > FF_STATES_MAX)) {
+		st_fail(name, "%zu ticks clocked, %zu skipping (room for %u)", run[0].nstates,
+			run[1].nstates, FF_STATES_MAX);
+		ok = false;
+	}
+	for (size_t k = 0; ok && k < run[0].nstates; k++) {
+		if (states[0][k] != states[1][k]) {
+			st_fail(name, "the RTL state differs after tick %zu of %zu", k, run[0].nstates);
+			ok = false;
+		}
+	}
 	for (unsigned int w = 0; ok && w < run[0].t.mem.nwin; w++) {
 		if (memcmp(run[0].t.mem.win[w].data, run[1].t.mem.win[w].data,
 			   run[0].t.mem.win[w].size)) {
@@ -306,9 +325,9 @@ void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsig
 		ok = false;
 	}
 	if (ok && getenv("SYSTEST_FF_VERBOSE"))
-		fprintf(stderr, "%s: %u observations, %u events, %llu of %llu usb_clk cycles skipped\n",
-			name, logs[0].n, run[0].events, (unsigned long long)ms[1].usb_cycles_skipped,
-			(unsigned long long)ms[1].usb_cycles);
+		fprintf(stderr, "%s: %u observations, %u events, %zu RTL states, %llu of %llu usb_clk "
+			"cycles skipped\n", name, logs[0].n, run[0].events, run[0].nstates,
+			(unsigned long long)ms[1].usb_cycles_skipped, (unsigned long long)ms[1].usb_cycles);
 	ok &= st_contained(&run[0].t, name) && st_contained(&run[1].t, name);
 	if (ok)
 		st_pass(name);

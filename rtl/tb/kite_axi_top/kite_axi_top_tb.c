@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Testbench of kite_axi_top: the integration of register block, self-test engine, `irq` and
- * `busy`, the model's statistics, and FST waveform output (argv[1]: trace file path).
+ * Testbench of kite_axi_top: the integration of register block, self-test engine, `irq`,
+ * `busy` and `quiet`, the model's statistics, and FST waveform output (argv[1]: trace file path).
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include <zlib.h>
 
 #include "kite_fixture.h"
+#include "kite_model_test.h"
 #include "kite_test.h"
 
 static struct kite_model *m;
@@ -59,6 +60,49 @@ static void t_stats(void *arg)
 		 (unsigned long long)st.cycles, (unsigned long long)st.dma_errors);
 }
 
+/*
+ * `quiet`: up when idle, down while the self-test runs (it is registered twice behind what it
+ * reports: 2 clocks late) and around every frame start.
+ */
+static void t_quiet(void *arg)
+{
+	int i, overlap = 0, falls = 0, rises = 0, last, busy_for = 0;
+
+	(void)arg;
+	kite_model_tick(m, 64);
+	KT_CHECK(kite_model_test_quiet(m), "not quiet when idle");
+	kf_wr(m, KITE_REG_DMATEST_LEN, 2000);
+	kf_wr(m, KITE_REG_DMATEST_CTRL, KITE_DMATEST_CTRL_START_MASK);
+	for (i = 0; i < 100000 && !kite_model_irq(m); i++) {
+		busy_for = kite_model_busy(m) ? busy_for + 1 : 0;
+		overlap += busy_for > 2 && kite_model_test_quiet(m);
+		kite_model_tick(m, 1);
+	}
+	KT_CHECK(kite_model_irq(m) && !overlap, "irq %d, quiet in %d busy cycles", kite_model_irq(m),
+		 overlap);
+	kf_wr(m, KITE_REG_INT_STATUS, 1);
+	kite_model_tick(m, 16);
+	KT_CHECK(kite_model_test_quiet(m), "not quiet after the self-test");
+	/* frames of 1000 bit times (4000 usb_clk, 8000 bus clocks) for 3.5 frames: the RUN write
+	 * (quiet falls), then 4 frame starts (the first at once) */
+	kf_wr(m, KITE_REG_FRAME_INTERVAL, 999);
+	kf_wr(m, KITE_REG_USBCMD, KITE_USBCMD_RUN_MASK);
+	last = kite_model_test_quiet(m);
+	KT_CHECK(!last, "quiet right after a register write");
+	for (i = 0; i < 3 * 8000 + 4000; i++) {
+		int q;
+
+		kite_model_tick(m, 1);
+		q = kite_model_test_quiet(m);
+		falls += last && !q;
+		rises += !last && q;
+		last = q;
+	}
+	KT_CHECK(falls == 4 && rises == 5, "quiet fell %d times and rose %d times in 3.5 frames",
+		 falls, rises);
+	kf_wr(m, KITE_REG_USBCMD, 0);
+}
+
 /* after kite_model_destroy(): the waveform file is complete */
 static void t_fst_trace(void *arg)
 {
@@ -72,6 +116,7 @@ static void t_fst_trace(void *arg)
 static const struct kt_case copy_cases[] = {
 	{ "top-copy-irq-busy", t_copy_irq_busy },
 	{ "top-stats", t_stats },
+	{ "top-quiet", t_quiet },
 };
 
 static const struct kt_case trace_cases[] = {

@@ -16,7 +16,8 @@
 	X(utmi_linestate) X(usb_dp_i) X(usb_dm_i) X(crc5_in) X(crc16_in) X(crc16_data)
 
 #define ENG_OUTPUTS(X) \
-	X(frame_number) X(frame_sof) X(frame_bits_left) X(txn_req_ready) X(txn_out_ready) \
+	X(frame_number) X(frame_sof) X(frame_bits_left) X(frame_to_sof) X(quiet) X(phy_quiet) \
+	X(txn_req_ready) X(txn_out_ready) \
 	X(txn_in_data) X(txn_in_valid) X(txn_res_valid) X(txn_res_code) X(txn_res_len) \
 	X(txn_res_data1) X(port_connected) X(port_enabled) X(port_ls) X(port_resetting) \
 	X(port_suspended) X(port_resuming) X(port_overcurrent) X(port_vbus_en) \

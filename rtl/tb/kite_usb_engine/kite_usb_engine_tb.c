@@ -717,6 +717,54 @@ static void test_in(const char *tag)
 	kt_end();
 }
 
+/*
+ * The fast-forward's view of the engine (docs/rtl.md): frame_to_sof is exactly the number of
+ * edges to the next frame_sof, quiet holds between the SOF packet and the next frame start and
+ * falls for the frame start and for a transaction; in line mode the PHY's quiet follows the line.
+ */
+static int is_quiet(void) { return P.quiet != 0; }
+
+static void test_quiet(const char *tag)
+{
+	struct txreq r = mkreq(2, 5, 1, 1, 64, NULL);
+	uint32_t left;
+	int busy = 1, phy_busy = 0, late = 0;
+
+	if (!kt_begin("%s_quiet_and_to_sof", tag))
+		return;
+	clear_replies();
+	dev.in_reply_n = ul_data(dev.in_reply, PID_DATA1, in_data, 10);
+	run_until(sof_seen, 100000);
+	KT_CHECK(P.frame_to_sof == (FI_DEFAULT + 1) * 4, "to_sof %u at the frame start, want %u",
+		 P.frame_to_sof, (FI_DEFAULT + 1) * 4);
+	KT_CHECK(run_until(is_quiet, 2000), "not quiet within 2000 clocks of a frame start");
+	KT_CHECK(!mode_line || P.phy_quiet, "PHY not quiet on an idle line");
+	left = P.frame_to_sof;
+	for (uint32_t i = 1; i < left; i++) {
+		cycle();
+		late |= P.frame_sof || !P.quiet || P.frame_to_sof != left - i;
+	}
+	KT_CHECK(!late, "frame start early, quiet fell or to_sof did not count down");
+	cycle();
+	KT_CHECK(P.frame_sof, "no frame start %u edges after to_sof read %u", left, left);
+	run(2);
+	KT_CHECK(!P.quiet, "quiet 2 clocks after a frame start");
+	/* a transaction in the middle of the frame: never quiet from the request to the result */
+	run_until(is_quiet, 2000);
+	start_txn(&r);
+	run(2);
+	for (int i = 0; i < 100000 && !C.done; i++) {
+		busy &= !P.quiet;
+		phy_busy |= !P.phy_quiet;
+		cycle();
+	}
+	KT_CHECK(C.done && C.code == 0, "IN transaction: done %d code %d", C.done, C.code);
+	KT_CHECK(busy, "quiet during a transaction");
+	KT_CHECK(!mode_line || phy_busy, "PHY quiet throughout a transaction on the line");
+	KT_CHECK(run_until(is_quiet, 2000), "not quiet within 2000 clocks of the result");
+	kt_end();
+}
+
 /* an IN answered with prepared bytes; checks the code and whether the host ACKed */
 static void test_in_reply(const char *name, int data1, int iso, int len, int want_code, int want_ack,
 			  int want_delivered)
@@ -1106,6 +1154,7 @@ int main(int argc, char **argv)
 		test_out("utmi", PID_NAK, 1, "nak");
 		test_out("utmi", PID_STALL, 2, "stall");
 		test_in("utmi");
+		test_quiet("utmi");
 		test_errors("utmi");
 		test_not_started("utmi");
 		test_suspend_resume("utmi");
@@ -1130,6 +1179,7 @@ int main(int argc, char **argv)
 		test_setup("line");
 		test_out("line", PID_ACK, 0, "data1_ack");
 		test_in("line");
+		test_quiet("line");
 		test_errors("line");
 		dev.ppm = 25;
 		test_in("line_dev_clock_plus_0.25pct");
