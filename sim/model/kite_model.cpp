@@ -524,7 +524,6 @@ static void ff_init(struct kite_model *m)
 	}
 }
 
-
 extern "C" {
 
 struct kite_model *kite_model_create(const struct kite_model_config *cfg,
@@ -596,7 +595,6 @@ void kite_model_destroy(struct kite_model *m)
 
 void kite_model_tick(struct kite_model *m, unsigned int n)
 {
-
 	while (n) {
 		uint64_t q = m->autoskip ? kite_model_quiet_cycles(m) : 0;
 		uint64_t usb, bus;   /* what can be skipped of the n bus cycles */
@@ -733,7 +731,8 @@ int kite_model_skip(struct kite_model *m, uint64_t usb_cycles)
 
 	if (!n)
 		return 0;
-	if (n > kite_model_quiet_cycles(m))
+	/* more than quiet_cycles allows, or so much that the cycle counts would overflow */
+	if (n > kite_model_quiet_cycles(m) || n > (UINT64_MAX >> 8))
 		return -EINVAL;
 	bus = m->usb_per_bus > 1 ? n / m->usb_per_bus : n * m->bus_per_usb;
 

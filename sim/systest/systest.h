@@ -115,7 +115,8 @@ void st_fail(const char *name, const char *fmt, ...) __attribute__((format(print
 bool st_contained(struct st *t, const char *name);
 
 /* The fast-forward's system tests (systest_ff.c): PASS/FAIL lines named `name`. */
-void st_test_fast_forward_exact(const char *name, enum kite_attach attach, unsigned int latency);
+void st_test_fast_forward_exact(const char *name, const char *name_ls, enum kite_attach attach,
+				unsigned int latency);
 void st_test_fast_forward_busy(const char *name, enum kite_attach attach, unsigned int latency);
 
 #define ST_BUS_HZ 96000000ull        /* the bus clock the model runs at by default (2 per usb_clk) */

@@ -7,7 +7,9 @@
 #                           attachment, memory latencies from 0 to 500 cycles, and IN through a
 #                           bus clock slower than usb_clk: 6 MHz with latency 500, and 1 MHz
 #                           (slower than the line's byte rate) with 1023-byte isochronous packets;
-#                           then the same against the minimal configuration (rtl/configs.mk)
+#                           the fast-forward against clocking every cycle (systest_ff.c) with
+#                           each attachment and the 6 MHz bus clock; then the same against the
+#                           minimal configuration (rtl/configs.mk)
 #            systest-bench  bulk IN/OUT throughput in simulated bus time (scripts/bench.sh)
 # Suites:    systest
 
@@ -38,7 +40,7 @@ define SYSTEST_RUN
 @$(call kt_run,$(SYSTEST_BIN),--line)
 @$(call kt_run,$(SYSTEST_BIN),--latency 0 bulk-sg)
 @$(call kt_run,$(SYSTEST_BIN),--latency 500 bulk-sg faults out-faults)
-@$(call kt_run,$(SYSTEST_BIN),--usb-per-bus 8 --latency 500 in-slow-bus)
+@$(call kt_run,$(SYSTEST_BIN),--usb-per-bus 8 --latency 500 in-slow-bus fast-forward)
 @$(call kt_run,$(SYSTEST_BIN),--usb-per-bus 48 in-slow-bus)
 @$(call kt_run,$(SYSTEST_MINIMAL_BIN),--config minimal)
 @$(call kt_run,$(SYSTEST_MINIMAL_BIN),--config minimal --line enumerate bulk-sg faults)

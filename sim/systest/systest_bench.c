@@ -125,7 +125,7 @@ static int idle_kbd(enum kite_attach attach, unsigned int ms, bool clocked)
 	printf("%s_idle_kbd_%s_percent_skipped=%.2f\n", an, k, 100.0 * (double)skipped / (double)all);
 	printf("%s_idle_kbd_%s_wall_s=%.3f\n", an, k, w1 - w0);
 	printf("%s_idle_kbd_%s_cpu_s=%.3f\n", an, k, c1 - c0);
-	printf("%s_idle_kbd_%s_sim_per_wall=%.2f\n", an, k, (double)all / 48e6 / (w1 - w0));
+	printf("%s_idle_kbd_%s_sim_per_wall=%.4f\n", an, k, (double)all / 48e6 / (w1 - w0));
 	st_fini(&t);
 	usbdev_destroy(dev);
 	return 0;

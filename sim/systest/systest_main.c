@@ -931,7 +931,11 @@ static void t_evt_rearm(void)
 /* The model's fast-forward: exact against clocking every cycle, and never while busy. */
 static void t_fast_forward(void)
 {
-	st_test_fast_forward_exact(tname("fast-forward-exact"), attach, latency);
+	char exact[128], exact_ls[128];
+
+	snprintf(exact, sizeof(exact), "%s", tname("fast-forward-exact"));
+	snprintf(exact_ls, sizeof(exact_ls), "%s", tname("fast-forward-exact-ls"));
+	st_test_fast_forward_exact(exact, exact_ls, attach, latency);
 	st_test_fast_forward_busy(tname("fast-forward-busy"), attach, latency);
 }
 
@@ -940,7 +944,7 @@ struct test {
 	void (*fn)(void);
 	bool line;              /* also run with --line */
 	/* the names of its PASS/FAIL lines, without "systest-" and the suffix */
-	const char *results[2];
+	const char *results[3];
 	const struct fault_case *cases;   /* and one line per fault case: PREFIX-CASE */
 	size_t ncases;
 	const char *case_prefix;
@@ -960,8 +964,8 @@ static const struct test tests[] = {
 	  KT_ARRAY_SIZE(out_fault_cases), "out-fault" },
 	{ "event-rearm", t_evt_rearm, false, { "event-rearm" }, NULL, 0, NULL },
 	{ "in-slow-bus", t_in_slow_bus, false, { "in-slow-bus" }, NULL, 0, NULL },
-	{ "fast-forward", t_fast_forward, true, { "fast-forward-exact", "fast-forward-busy" },
-	  NULL, 0, NULL },
+	{ "fast-forward", t_fast_forward, true,
+	  { "fast-forward-exact", "fast-forward-exact-ls", "fast-forward-busy" }, NULL, 0, NULL },
 };
 
 /*

@@ -18,7 +18,7 @@ USBDEV_LIBS    := $(USBDEV_LIB)
 USBDEV_MODS    := usbdev gadget_zero hid_keyboard mass_storage port utmi_phy line
 USBDEV_OBJS    := $(USBDEV_MODS:%=$(USBDEV_OUT)/obj/%.o)
 USBDEV_HDRS    := $(wildcard $(USBDEV_SRC)/*.h) $(TOP)/sim/model/kite_model.h
-USBDEV_TESTS   := test_usbdev test_utmi test_line test_hid test_msc
+USBDEV_TESTS   := test_usbdev test_utmi test_line test_hid test_msc test_idle
 USBDEV_TEST_BINS := $(USBDEV_TESTS:%=$(USBDEV_OUT)/%)
 
 .PHONY: usbdev-lib usbdev-clean
