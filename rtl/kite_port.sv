@@ -18,11 +18,11 @@
 // LS: keep-alive: SE0 for 2 LS bit times then J for one, via line_ctrl.
 // Over-current: port_oc_i through a 2-flop synchroniser, reported only.
 // quiet_o (registered): the port is in a state without a timer of its own (OFF, DISCONN,
-// DISABLED, ENABLED, SUSPENDED) and stays in it, the SOF sender is idle or in its tail (which
-// only holds off transactions) and the line state did not change in the last cycle; where a line
+// DISABLED, ENABLED, SUSPENDED) and stays in it, the SOF sender is idle (its tail covers the
+// PHY's last byte and EOP) and the line state did not change in the last cycle; where a line
 // that stays as it is would act (connect, disconnect, remote wake-up) it has been stable for
 // DEBOUNCE already. Nothing changes until the line, a request or a frame start does; only the
-// state timer, the debounce and the SOF tail count on.
+// state timer and the debounce count on.
 
 `default_nettype none
 
@@ -233,8 +233,7 @@ module kite_port #(
     if (rst) begin
       quiet_q <= 1'b0;
     end else begin
-      quiet_q <= untimed && st_d == st_q && !clr_q && (fs_q == F_IDLE || fs_q == F_TAIL) &&
-                 (fs_d == F_IDLE || fs_d == F_TAIL) &&
+      quiet_q <= untimed && st_d == st_q && !clr_q && fs_q == F_IDLE && fs_d == F_IDLE &&
                  utmi_linestate == lsp_q && (db_q == DB_STABLE || !stable_acts);
     end
   end

@@ -120,16 +120,6 @@ void ff_port_advance(struct ff_port *p, uint64_t n)
 	p->t_eop = sticky(p->t_eop, p->tmr, n, (3 * p->ls_bit - 2) & 0xffffff);
 	p->tmr = (uint32_t)((p->tmr + n) & 0xffffff);
 	p->db = p->db + n >= p->db_stable ? p->db_stable : (uint32_t)(p->db + n);
-	if (p->in_tail)
-		p->ft = (p->ft + n) & 0xff;
-}
-
-uint64_t ff_port_quiet(const struct ff_port *p, uint32_t sof_tail)
-{
-	/* F_TAIL goes idle in the cycle that starts with ft_q >= SOF_TAIL - 1 */
-	if (!p->in_tail)
-		return UINT64_MAX;
-	return p->ft + 1 >= sof_tail ? 0 : sof_tail - 1 - p->ft;
 }
 
 uint32_t ff_phy_phase(uint32_t ph, uint32_t last, uint64_t n)

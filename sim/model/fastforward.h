@@ -31,10 +31,9 @@ struct ff_txn {
 };
 
 /* kite_port in a state without a timer of its own: the state timer and its sticky flags, the
- * debounce count (the line unchanged), the SOF sender's tail count (in_tail: not past its end) */
+ * debounce count (the line unchanged) */
 struct ff_port {
-	uint32_t tmr, t_reset, t_recov, t_resk, t_eop, db, ft;
-	uint32_t in_tail;
+	uint32_t tmr, t_reset, t_recov, t_resk, t_eop, db;
 	uint32_t reset_clks, resume_clks, debounce, ls_bit, db_stable;  /* RESET_CLKS ... DB_STABLE */
 };
 
@@ -48,8 +47,6 @@ struct ff_intr {
  * bits_left_o and reserve_o) after n usb_clk cycles. */
 void ff_usb_advance(struct ff_frame *f, struct ff_txn *t, uint64_t n);
 void ff_port_advance(struct ff_port *p, uint64_t n);
-/* how many cycles a port can be advanced: up to the end of its SOF tail (sof_tail: SOF_TAIL) */
-uint64_t ff_port_quiet(const struct ff_port *p, uint32_t sof_tail);
 /* kite_phy_rx's DPLL phase after n cycles without an edge (last: 3 at FS, 31 at LS). */
 uint32_t ff_phy_phase(uint32_t ph, uint32_t last, uint64_t n);
 /* n bus clock cycles */
