@@ -115,6 +115,7 @@ static void print_stats(const struct pcidev *p, const struct simtime *t, struct 
 		"kite-sim: stats%s mmio_reads=%llu mmio_writes=%llu memsets=%llu cfg_reads=%llu "
 		"cfg_writes=%llu irqs=%llu irq_resends=%llu dma_read_bytes=%llu dma_write_bytes=%llu "
 		"dma_errors=%llu bad_requests=%llu reg_errors=%llu cycles=%llu usb_cycles=%llu "
+		"usb_cycles_skipped=%llu "
 		"ctl_commands=%llu ctl_errors=%llu ctl_plugs=%llu ctl_unplugs=%llu ctl_faults=%llu "
 		"ctl_types=%llu ctl_syncs=%llu wall_s=%.3f\n",
 		when, (unsigned long long)p->st.mmio_reads, (unsigned long long)p->st.mmio_writes,
@@ -124,7 +125,8 @@ static void print_stats(const struct pcidev *p, const struct simtime *t, struct 
 		(unsigned long long)p->st.dma_write_bytes, (unsigned long long)p->st.dma_errors,
 		(unsigned long long)p->st.bad_requests, (unsigned long long)p->st.reg_errors,
 		(unsigned long long)(ms.cycles > t->cycles ? ms.cycles : t->cycles),
-		(unsigned long long)ms.usb_cycles, (unsigned long long)cs->commands,
+		(unsigned long long)ms.usb_cycles, (unsigned long long)ms.usb_cycles_skipped,
+		(unsigned long long)cs->commands,
 		(unsigned long long)cs->errors, (unsigned long long)cs->plugs,
 		(unsigned long long)cs->unplugs, (unsigned long long)cs->faults,
 		(unsigned long long)cs->types, (unsigned long long)cs->syncs, simtime_wall_s(t));
@@ -191,9 +193,11 @@ static uint64_t tt_hw_ns(const struct tt_ctx *c)
 }
 
 /*
- * Bring the hardware up to calendar time `to`: clock it while it has work (or a line change or
- * an MMIO write is settling), jump over the rest. Stops early, at a batch boundary, when the
- * interrupt line changes, so that the guest hears of it at the right time.
+ * Bring the hardware up to calendar time `to`. While the controller is quiet (nothing in flight,
+ * only counters counting: kite_model_quiet_cycles) the model skips ahead exactly; while it is
+ * idle altogether (not busy, RUN clear) the calendar jumps; otherwise it is clocked in batches,
+ * stopping early, at a batch boundary, when the interrupt line changes, so that the guest hears
+ * of it at the right time.
  */
 static void tt_advance(struct tt_ctx *c, uint64_t to)
 {
@@ -201,13 +205,27 @@ static void tt_advance(struct tt_ctx *c, uint64_t to)
 
 	while (tt_hw_ns(c) < to) {
 		bool busy = kite_model_busy(c->model);
+		uint64_t gap = to - tt_hw_ns(c);
 
+		if (!c->pd->irq_recheck) {
+			uint64_t quiet = kite_model_quiet_cycles(c->model);
+			/* whole usb_clk cycles (20.83 ns) that fit before `to` */
+			uint64_t fit = gap * 48 / 1000;
+
+			if (quiet && fit) {
+				uint64_t n = quiet < fit ? quiet : fit;
+
+				kite_model_skip(c->model, n);
+				c->line_cycles = c->line_cycles > 2 * n ? c->line_cycles - 2 * n : 0;
+				continue;
+			}
+		}
 		if (!(busy || c->was_busy || c->pd->irq_recheck || c->line_cycles)) {
-			c->skipped_ns += to - tt_hw_ns(c);
+			c->skipped_ns += gap;
 			return;
 		}
 		/* a 96 MHz bus clock: 10.42 ns a cycle; never far past `to` */
-		uint64_t left = (to - tt_hw_ns(c)) * 96 / 1000 + 1;
+		uint64_t left = gap * 96 / 1000 + 1;
 		unsigned int n = left < c->t->batch ? (unsigned int)left : c->t->batch;
 
 		kite_model_tick(c->model, n);
