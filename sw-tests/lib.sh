@@ -99,11 +99,33 @@ kernel_log_clean() {
 
 # kite_ctl CMD...: send one command to kite-sim's control channel (docs/bridge.md) and wait for
 # its reply: `plug N DEVICE[:opts]`, `unplug N`, `fault N EP FAULT COUNT`, `type N TEXT`,
-# `sync TOKEN`. The command is followed by `sync <unique token>`; the reply line just before
-# `ok <token>` in /host/ctl.reply is the command's. Prints an error reply on stderr. Status 0 on
-# `ok`, 1 on `error` or no reply within KITE_CTL_TIMEOUT seconds (default 10). The reply line is
-# left in $kite_ctl_reply. One caller at a time.
+# `counters`, `wall`, `sync TOKEN`. The command is followed by `sync <unique token>`; the reply
+# line just before `ok <token>` in /host/ctl.reply is the command's. Prints an error reply on
+# stderr. Status 0 on `ok`, 1 on `error` or no reply within KITE_CTL_TIMEOUT seconds (default
+# 10). The reply line is left in $kite_ctl_reply. One caller at a time.
 KITE_CTL=${KITE_CTL:-/host/ctl}
+
+# The clocks of the harness's progress lines (kite_test.sh): the run's own clock is the guest's,
+# which is simulated bus time when UML runs in time-travel mode (time-travel=ext on the kernel
+# command line; kite_time_travel=1), else the host's clock seen from the guest ("guest"); the
+# wall clock is the host's, asked from kite-sim (its `wall` command, sw-tests/tools/clocks.c).
+read -r kite_cmdline < /proc/cmdline
+case " $kite_cmdline " in
+*" time-travel=ext"*) kite_time_travel=1 kt_clock_name=bus ;;
+*) kite_time_travel=0 kt_clock_name=guest ;;
+esac
+kt_read_clocks() {
+	kt_w=""
+	# shellcheck disable=SC2046
+	set -- $(clocks -w "$KITE_CTL" 2>/dev/null)
+	if [ $# -eq 3 ]; then
+		kt_c1=$1 kt_w=$2 kt_c2=$3
+	else
+		kt_c1=$(clocks)
+		kt_c2=$kt_c1
+	fi
+}
+
 kite_ctl_seq=0
 kite_ctl() {
 	kite_ctl_reply=""
