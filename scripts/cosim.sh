@@ -68,6 +68,8 @@ mkdir -p "$run/stage/kite"
 # The control channel. A regular file, not a FIFO: the guest reaches it through hostfs, which
 # turns a host FIFO into a guest-local one; kite-sim tails a regular file instead.
 : > "$run/ctl"
+# The guest's console, there before UML writes it: the launcher shows it as it comes.
+: > "$run/console.log"
 cp "$script" "$run/stage/kite/run-script"
 # The name filter, as a file: no quoting on the kernel command line (sim/rootfs/init).
 printf '%s\n' "$filter" > "$run/stage/kite/filter"
@@ -137,6 +139,7 @@ tail -n +1 -f --pid="$uml_pid" "$run/console.log" 2>/dev/null |
 	awk '/^KITE-BOOTED: / { on = 1; next }
 	     !on { next }
 	     { sub(/\r$/, "") }
+	     /^KITE-EXIT: / { exit }
 	     /^\[ *[0-9]+\.[0-9]+\] / || /^KITE-/ || /^[0-9]+ passed, [0-9]+ failed$/ { next }
 	     { print; fflush() }' &
 stream_pid=$!

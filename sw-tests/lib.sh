@@ -46,6 +46,73 @@ gzero_present() {
 	gzero_sysfs > /dev/null
 }
 
+# testusb_ok FILE: testusb's output in FILE reports its test as passed. testusb exits 0 even
+# when a test fails (errors are only printed: "... test N --> ERRNO (text)"), so the verdict
+# comes from its output: a "test N, S.U secs" line and no "-->" line.
+testusb_ok() {
+	grep -q 'test [0-9]*, *[0-9.]* secs' "$1" && ! grep -q -- '-->' "$1"
+}
+
+# kbd_event: print /dev/input/eventN of the kbd model (input device id 1209:0001); status 1 if none.
+kbd_event() {
+	for e in /sys/class/input/event*; do
+		[ -f "$e/device/id/vendor" ] || continue
+		# (the device may go away between the test and the read: no noise on stderr)
+		if [ "$(cat "$e/device/id/vendor" 2>/dev/null)" = 1209 ] &&
+		    [ "$(cat "$e/device/id/product" 2>/dev/null)" = 0001 ]; then
+			[ -c "/dev/input/${e##*/}" ] || continue
+			echo "/dev/input/${e##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+kbd_present() { kbd_event >/dev/null; }
+kbd_absent() { ! kbd_event >/dev/null; }
+
+# The keys the tests type, as CHARACTER CODE pairs (Linux input-event-codes.h; _ is the space).
+kbd_keymap='k 37 i 23 t 20 e 18 l 38 s 31 o 24 1 2 2 3 4 5 5 6 . 52 _ 57'
+
+# kbd_codes TEXT: the "CODE press" / "CODE release" lines evread prints when TEXT and then
+# Enter are typed; status 1 for a character the map lacks.
+kbd_codes() {
+	awk -v text="$1" -v map="$kbd_keymap" 'BEGIN {
+		n = split(map, m, " ")
+		for (i = 1; i < n; i += 2)
+			code[m[i]] = m[i + 1]
+		for (i = 1; i <= length(text); i++) {
+			ch = substr(text, i, 1)
+			if (ch == " ")
+				ch = "_"
+			if (!(ch in code)) {
+				print "kbd_codes: no code for \047" ch "\047" > "/dev/stderr"
+				exit 1
+			}
+			print code[ch] " press"
+			print code[ch] " release"
+		}
+		print "28 press"
+		print "28 release"
+	}'
+}
+
+# kbd_text FILE: the text typed, from evread's lines in FILE: one character per key press, a
+# line per Enter, ? for a key the map lacks.
+kbd_text() {
+	awk -v map="$kbd_keymap" 'BEGIN {
+		n = split(map, m, " ")
+		for (i = 1; i < n; i += 2)
+			ch[m[i + 1]] = m[i] == "_" ? " " : m[i]
+	}
+	$2 == "press" { if ($1 == 28) { print line; line = "" } else line = line (($1 in ch) ? ch[$1] : "?") }
+	END { if (line != "") print line }' "$1"
+}
+
+# sda_ready: /dev/sda exists and has a size.
+sda_ready() {
+	[ -b /dev/sda ] && [ -f /sys/block/sda/size ] && [ "$(cat /sys/block/sda/size)" -gt 0 ]
+}
+
 # Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.
 kite_load() {
 	insmod "$KITE_MODULES/kite-hcd.ko" "$@" && insmod "$KITE_MODULES/kite-pci.ko"

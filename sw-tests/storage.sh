@@ -10,10 +10,6 @@
 
 MNT=/mnt/usb
 
-sda_ready() {
-	[ -b /dev/sda ] && [ -f /sys/block/sda/size ] && [ "$(cat /sys/block/sda/size)" -gt 0 ]
-}
-
 # sectors read so far from sda (field 3 of /sys/block/sda/stat)
 sda_read_sectors() {
 	awk '{ print $3 }' /sys/block/sda/stat
