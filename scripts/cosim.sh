@@ -136,12 +136,8 @@ uml_pid=$!
 # The guest's console as it comes: from /init's first line on, less the kernel's messages, the
 # markers for this launcher and the script's own closing count (the launcher prints the count).
 tail -n +1 -f --pid="$uml_pid" "$run/console.log" 2>/dev/null |
-	awk '/^KITE-BOOTED: / { on = 1; next }
-	     !on { next }
-	     { sub(/\r$/, "") }
-	     /^KITE-EXIT: / { exit }
-	     /^\[ *[0-9]+\.[0-9]+\] / || /^KITE-/ || /^[0-9]+ passed, [0-9]+ failed$/ { next }
-	     { print; fflush() }' &
+	sed -u -n -e '0,/^KITE-BOOTED: /d' -e 's/\r$//' -e '/^KITE-EXIT: /q' \
+		-e '/^\[ *[0-9]*\.[0-9]*\] /d' -e '/^KITE-/d' -e '/^[0-9]* passed, [0-9]* failed$/d' -e p &
 stream_pid=$!
 
 # Wait for the first side to end, or the time limit.

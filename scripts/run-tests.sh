@@ -28,7 +28,7 @@ run_suite() {
 	local log=$logdir/$name.log t0 t1 status p f
 	echo "=== $name"
 	t0=$(date +%s)
-	"$@" 2>&1 | tee "$log" | awk '/^kt: / { print; fflush() }'
+	"$@" 2>&1 | tee "$log" | grep -a --line-buffered '^kt: '
 	status=${PIPESTATUS[0]}
 	t1=$(date +%s)
 	# The PASS/FAIL lines; after a FAIL, the diagnostics a launcher prints under it ("  | ...",
