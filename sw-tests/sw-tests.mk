@@ -5,9 +5,9 @@
 #
 # Targets:   rootfs   $(BUILD)/rootfs/base.cpio: busybox, the driver and usbtest modules, the
 #                     guest tools, the devicetree
-# Suites:    cosim-smoke (after cosim-build) cosim-mission cosim-usbtest cosim-dt cosim-robust
-#            cosim-suspend cosim-hid cosim-storage usbmon determinism launcher; cosim-ctl only
-#            when named
+# Suites:    guest-tools, cosim-smoke (after cosim-build) cosim-mission cosim-usbtest cosim-dt
+#            cosim-robust cosim-suspend cosim-hid cosim-storage usbmon determinism launcher;
+#            cosim-ctl only when named
 
 ROOTFS := $(BUILD)/rootfs/base.cpio
 GUEST_BIN := $(BUILD)/guest-bin
@@ -35,8 +35,11 @@ rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS) $(UML_DTB)
 # $(call cosim_suite,NAME,SCRIPT,COSIM.SH OPTIONS): sw-tests/SCRIPT.sh in the guest
 cosim_suite = $(TOP)/scripts/cosim.sh --script $(TOP)/sw-tests/$(2).sh --name $(1) $(3)
 
-TEST_SUITES += cosim-smoke cosim-mission cosim-usbtest cosim-dt cosim-robust cosim-suspend \
-	cosim-hid cosim-storage usbmon determinism launcher
+TEST_SUITES += guest-tools cosim-smoke cosim-mission cosim-usbtest cosim-dt cosim-robust \
+	cosim-suspend cosim-hid cosim-storage usbmon determinism launcher
+# the guest's lsusb (static, it runs on the host too) against made-up sysfs trees
+SUITE_CMD_guest-tools := $(MAKE) -s --no-print-directory -C $(TOP) $(GUEST_BIN)/lsusb && \
+	$(TOP)/sw-tests/tools/test-lsusb.sh $(GUEST_BIN)/lsusb
 # the build step gates the first co-simulation suite (its own PASS/FAIL count)
 SUITE_CMD_cosim-build := $(MAKE) -s --no-print-directory -C $(TOP) cosim-build
 SUITE_NEEDS_cosim-smoke := cosim-build
