@@ -60,8 +60,10 @@ synth: deps
 cosim-build: deps kernel sim rootfs
 
 # DEVICES="0=gzero:pattern=1 1=kbd" (one --port each), ATTACH=utmi|line: see docs/cosim.md.
+# The time limit: COSIM_TIMEOUT seconds if set, else 30 minutes (the default script simulates
+# ~3 s of bus time, which takes minutes while every bus cycle is simulated).
 cosim: cosim-build
-	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) \
+	@$(TOP)/scripts/cosim.sh --script $(SCRIPT) $(if $(COSIM_TIMEOUT),,--timeout 1800) \
 		$(if $(filter 1,$(WAVES)),--waves $(BUILD)/cosim/$(basename $(notdir $(SCRIPT)))/waves.fst) \
 		$(if $(ATTACH),--attach $(ATTACH)) $(foreach d,$(DEVICES),--port $(d)) \
 		$(if $(T),--filter '$(T)')

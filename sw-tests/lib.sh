@@ -13,13 +13,16 @@ dmesg_has() {
 	dmesg | grep -Eq "$1"
 }
 
-# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.2 s).
+# wait_until SECONDS CMD...: CMD succeeds within SECONDS, polled every kite_wait_ms
+# milliseconds (1..999, default 200; under time-travel each wait is bus time to simulate).
+kite_wait_ms=${kite_wait_ms:-200}
 wait_until() {
-	n=$(($1 * 5))
+	n=$(($1 * 1000 / kite_wait_ms))
+	_w=$((1000 + kite_wait_ms))
 	shift
 	while [ "$n" -gt 0 ]; do
 		"$@" && return 0
-		sleep 0.2
+		sleep "0.${_w#1}"
 		n=$((n - 1))
 	done
 	return 1
@@ -205,6 +208,9 @@ kite_ctl() {
 	# One write() for both lines: never interleaved with another writer's.
 	printf '%s\nsync %s\n' "$*" "$_tok" >> "$KITE_CTL" || return 1
 	_n=$(( ${KITE_CTL_TIMEOUT:-10} * 20 ))
+	# The first wait is short: under time-travel kite-sim executes the command as soon as the
+	# guest waits, and every wait is bus time to simulate.
+	_s=0.001
 	while [ "$_n" -gt 0 ]; do
 		# Each awk opens the file anew: hostfs looks it up again and sees the new size.
 		if kite_ctl_reply=$(awk -v t="ok $_tok" '$0 == t { print prev; f = 1; exit } { prev = $0 }
@@ -215,7 +221,8 @@ kite_ctl() {
 			esac
 		fi
 		_n=$((_n - 1))
-		sleep 0.05
+		sleep $_s
+		_s=0.05
 	done
 	kite_ctl_reply="timeout"
 	echo "kite_ctl: no reply to '$*' within ${KITE_CTL_TIMEOUT:-10} s" >&2

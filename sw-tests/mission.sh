@@ -31,6 +31,9 @@ else
 fi
 say() { echo "mission: $*"; }
 
+# Enumeration takes ~0.3 s of bus time: poll every 20 ms, not 200 (wait_until).
+kite_wait_ms=20
+
 # mark: the clocks now: m_bus (the guest's, bus time under time-travel) and m_wall (the host's).
 mark() {
 	kt_read_clocks
@@ -38,15 +41,18 @@ mark() {
 	m_wall=$kt_w
 }
 
-# rate WHAT BYTES: print WHAT's size, its time since the last mark and the throughput.
+# rate WHAT BYTES [keys]: print WHAT's size (BYTES, or BYTES keys), its time since the last mark
+# and the throughput.
 rate() {
 	kt_read_clocks
-	awk -v what="$1" -v b="$2" -v c0="$m_bus" -v c1="$kt_c1" -v w0="$m_wall" -v w1="$kt_w" \
-	    -v clock="$clock" 'BEGIN {
+	awk -v what="$1" -v b="$2" -v unit="${3:-KiB}" -v c0="$m_bus" -v c1="$kt_c1" -v w0="$m_wall" \
+	    -v w1="$kt_w" -v clock="$clock" 'BEGIN {
 		d = c1 - c0
-		printf "mission: %s: %.1f KiB in %.3f s of %s", what, b / 1024, d, clock
+		if (unit == "KiB")
+			b /= 1024
+		printf "mission: %s: %g %s in %.3f s of %s", what, b, unit, d, clock
 		if (d > 0)
-			printf " (%.1f KiB/s)", b / 1024 / d
+			printf " (%.1f %s/s)", b / d, unit
 		if (w0 != "" && w1 != "")
 			printf ", %.1f s of wall time", w1 - w0
 		printf "\n"
@@ -133,7 +139,7 @@ if want_any $kbd; then
 			if kite_ctl type 0 "$text\\n"; then
 				wait "$pid"
 				st=$?
-				rate "typed '$text' + Enter, read from $dev" $(( ${#text} + 1 ))
+				rate "typed '$text' + Enter, read from $dev" $(( ${#text} + 1 )) keys
 				grep -v '^repeats' "$TMP/keys" > "$TMP/got"
 				got=$(kbd_text "$TMP/got")
 				say "read back: '$got'"

@@ -45,7 +45,7 @@ SUITE_CMD_cosim-build := $(MAKE) -s --no-print-directory -C $(TOP) cosim-build
 SUITE_NEEDS_cosim-smoke := cosim-build
 SUITE_CMD_cosim-smoke := $(call cosim_suite,smoke,smoke,--timeout 300)
 # make cosim's default run: keyboard, disk and gadget zero take turns on the root port
-SUITE_CMD_cosim-mission := $(call cosim_suite,mission,mission,--timeout 900)
+SUITE_CMD_cosim-mission := $(call cosim_suite,mission,mission,--timeout 1800)
 SUITE_CMD_cosim-usbtest := $(call cosim_suite,usbtest,usbtest,--port 0=gzero --timeout 900)
 SUITE_CMD_cosim-dt := $(call cosim_suite,dt,dt,--port 0=gzero --dtb $(UML_DTB) --timeout 300)
 SUITE_CMD_cosim-robust := $(call cosim_suite,robust,robust,--port 0=gzero --timeout 600)
