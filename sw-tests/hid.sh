@@ -11,6 +11,7 @@
 type_and_check() {
 	name=$1
 	text=$2
+	kt_start "$name-keys"
 	dev=$(kbd_event) || { fail "$name-typed" "no event device"; return; }
 	tmp=$(mktemp -d)
 	kbd_codes "$text" > "$tmp/want"
@@ -48,6 +49,7 @@ want_any $fullspeed $lowspeed || { kt_finish; exit; }
 kite_load selftest=0 || { fail hid-load "insmod failed"; exit 1; }
 
 # Full speed.
+kt_start hid-fs-bound
 if wait_until 60 kbd_present; then
 	pass hid-fs-bound
 	echo "hid: fs keyboard at $(kbd_event), speed $(cat /sys/bus/usb/devices/1-1/speed 2>/dev/null)"
@@ -85,6 +87,7 @@ if want_any $lowspeed; then
 		done
 		return 1
 	}
+	kt_start hid-ls-bound
 	if kite_ctl plug 0 kbd:ls=1 && ls_wait; then
 		pass hid-ls-bound
 		echo "hid: ls keyboard at $(kbd_event), speed $(cat /sys/bus/usb/devices/1-1/speed 2>/dev/null)"
