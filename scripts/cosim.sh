@@ -12,8 +12,10 @@
 # directory is mounted in the guest at /host (hostfs); its `ctl` file is kite-sim's control
 # channel and `ctl.reply` the replies (kite_ctl in sw-tests/lib.sh).
 # Exit status: the script's exit status inside the guest; 1 if either side died or timed out.
-# The guest's `PASS x` / `FAIL x: why` lines are repeated on stdout for the test runner, and the
-# last line is `N passed, N failed` over them and the launcher's own FAIL line, if any.
+# What the guest's script prints (its `PASS x` / `FAIL x: why` lines, the harness's `kt:`
+# progress lines, its own output; not the kernel's messages) is shown on stdout as it comes; then
+# a summary, and the last line is `N passed, N failed` over the guest's PASS/FAIL lines and the
+# launcher's own FAIL line, if any.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,6 +68,8 @@ mkdir -p "$run/stage/kite"
 # The control channel. A regular file, not a FIFO: the guest reaches it through hostfs, which
 # turns a host FIFO into a guest-local one; kite-sim tails a regular file instead.
 : > "$run/ctl"
+# The guest's console, there before UML writes it: the launcher shows it as it comes.
+: > "$run/console.log"
 cp "$script" "$run/stage/kite/run-script"
 # The name filter, as a file: no quoting on the kernel command line (sim/rootfs/init).
 printf '%s\n' "$filter" > "$run/stage/kite/filter"
@@ -129,6 +133,13 @@ setsid setarch "$(uname -m)" -R "$kernel" mem="$mem" initrd="$run/initrd.cpio" "
 	rdinit=/init panic=-1 < /dev/null > "$run/console.log" 2>&1 &
 uml_pid=$!
 
+# The guest's console as it comes: from /init's first line on, less the kernel's messages, the
+# markers for this launcher and the script's own closing count (the launcher prints the count).
+tail -n +1 -f --pid="$uml_pid" "$run/console.log" 2>/dev/null |
+	sed -u -n -e '0,/^KITE-BOOTED: /d' -e 's/\r$//' -e '/^KITE-EXIT: /q' \
+		-e '/^\[ *[0-9]*\.[0-9]*\] /d' -e '/^KITE-/d' -e '/^[0-9]* passed, [0-9]* failed$/d' -e p &
+stream_pid=$!
+
 # Wait for the first side to end, or the time limit.
 deadline=$(( $(date +%s) + timeout ))
 why=""
@@ -172,6 +183,8 @@ for _ in $(seq 1 50); do
 	sleep 0.1
 done
 uml_pid=""
+# tail sees the guest gone within a second and stops after a last read.
+wait "$stream_pid" 2>/dev/null
 
 # The guest is gone: the simulator sees the socket close and exits by itself.
 for _ in $(seq 1 100); do
@@ -199,11 +212,17 @@ booted=$(grep -a '^KITE-BOOTED: ' "$run/console.log" | tr -d '\r' | awk '{print 
 echo "cosim: script     ${script#"$top"/}"
 [ -n "$filter" ] && echo "cosim: filter     $filter"
 [ ${#ports[@]} -gt 0 ] && echo "cosim: devices    ${ports[*]} (${attach:-utmi})"
-[ -n "$results" ] && printf '%s\n' "$results"
 echo "cosim: guest      $npass passed, $nfail failed, exit status ${guest_exit:-none}"
 stats=$(grep -a 'kite-sim: stats' "$run/sim.log" | tail -1 | sed 's/^kite-sim: stats //')
 echo "cosim: bridge     ${stats:-no counters (simulator exit status $sim_status)}"
-printf 'cosim: time       boot to init %ss, wall %.1fs\n' "${booted:-?}" "$(echo "$end - $start" | bc)"
+# The guest's clock is simulated bus time when the simulator keeps UML's time-travel calendar.
+if grep -q 'kite-sim: time-travel calendar on' "$run/sim.log"; then
+	clock="the guest's clock is bus time (time-travel)"
+else
+	clock="the guest's clock is the host's (no time-travel)"
+fi
+printf 'cosim: time       boot to init %ss, wall %.1fs; %s\n' "${booted:-?}" \
+	"$(echo "$end - $start" | bc)" "$clock"
 echo "cosim: logs       ${run#"$top"/}/console.log, ${run#"$top"/}/sim.log"
 [ -n "$waves" ] && echo "cosim: waves      $waves"
 

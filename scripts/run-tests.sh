@@ -19,15 +19,17 @@ total_pass=0
 total_fail=0
 failed_suites=""
 
-# run_suite NAME CMD...: run CMD with its output in build/test-logs/NAME.log and on stdout.
+# run_suite NAME CMD...: run CMD with its output in build/test-logs/NAME.log and on stdout: the
+# harness's progress lines (`kt: start ...`, `kt: end ...`, sim/testlib/kite_test.sh) as they
+# come, the PASS/FAIL lines when it is done.
 run_suite() {
 	local name=$1
 	shift
 	local log=$logdir/$name.log t0 t1 status p f
 	echo "=== $name"
 	t0=$(date +%s)
-	"$@" > "$log" 2>&1
-	status=$?
+	"$@" 2>&1 | tee "$log" | grep -a --line-buffered '^kt: '
+	status=${PIPESTATUS[0]}
 	t1=$(date +%s)
 	# The PASS/FAIL lines; after a FAIL, the diagnostics a launcher prints under it ("  | ...",
 	# blocked tasks), so that CI's output shows why without the log files.

@@ -7,47 +7,14 @@
 # Run: scripts/cosim.sh --script sw-tests/hid.sh --port 0=kbd
 . /kite/tests/lib.sh
 
-# kbd_event: print /dev/input/eventN of the kbd model (input device id 1209:0001); status 1 if none.
-kbd_event() {
-	for e in /sys/class/input/event*; do
-		[ -f "$e/device/id/vendor" ] || continue
-		# (the device may go away between the test and the read: no noise on stderr)
-		if [ "$(cat "$e/device/id/vendor" 2>/dev/null)" = 1209 ] &&
-		    [ "$(cat "$e/device/id/product" 2>/dev/null)" = 0001 ]; then
-			[ -c "/dev/input/${e##*/}" ] || continue
-			echo "/dev/input/${e##*/}"
-			return 0
-		fi
-	done
-	return 1
-}
-kbd_present() { kbd_event >/dev/null; }
-kbd_absent() { ! kbd_event >/dev/null; }
-
-# expected TEXT: the "CODE press" / "CODE release" lines evread should print for TEXT (the
-# characters this test types; Linux input-event-codes.h).
-expected() {
-	echo "$1" | sed 's/./&\n/g' | while IFS= read -r ch; do
-		case $ch in
-		k) c=37 ;; i) c=23 ;; t) c=20 ;; e) c=18 ;; l) c=38 ;; s) c=31 ;; o) c=24 ;;
-		1) c=2 ;; 2) c=3 ;; 4) c=5 ;; 5) c=6 ;; .) c=52 ;; ' ') c=57 ;; '') continue ;;
-		*) echo "expected: no code for '$ch'" >&2; return 1 ;;
-		esac
-		echo "$c press"
-		echo "$c release"
-	done
-	# Enter ends every text.
-	echo "28 press"
-	echo "28 release"
-}
-
 # type_and_check NAME TEXT: type TEXT followed by Enter on port 0, compare the key events.
 type_and_check() {
 	name=$1
 	text=$2
+	kt_start "$name-keys"
 	dev=$(kbd_event) || { fail "$name-typed" "no event device"; return; }
 	tmp=$(mktemp -d)
-	expected "$text" > "$tmp/want"
+	kbd_codes "$text" > "$tmp/want"
 	count=$(wc -l < "$tmp/want")
 	evread "$dev" 180000 "$count" > "$tmp/got" 2> "$tmp/err" &
 	pid=$!
@@ -82,6 +49,7 @@ want_any $fullspeed $lowspeed || { kt_finish; exit; }
 kite_load selftest=0 || { fail hid-load "insmod failed"; exit 1; }
 
 # Full speed.
+kt_start hid-fs-bound
 if wait_until 60 kbd_present; then
 	pass hid-fs-bound
 	echo "hid: fs keyboard at $(kbd_event), speed $(cat /sys/bus/usb/devices/1-1/speed 2>/dev/null)"
@@ -119,6 +87,7 @@ if want_any $lowspeed; then
 		done
 		return 1
 	}
+	kt_start hid-ls-bound
 	if kite_ctl plug 0 kbd:ls=1 && ls_wait; then
 		pass hid-ls-bound
 		echo "hid: ls keyboard at $(kbd_event), speed $(cat /sys/bus/usb/devices/1-1/speed 2>/dev/null)"

@@ -13,13 +13,16 @@ dmesg_has() {
 	dmesg | grep -Eq "$1"
 }
 
-# wait_until SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.2 s).
+# wait_until SECONDS CMD...: CMD succeeds within SECONDS, polled every kite_wait_ms
+# milliseconds (1..999, default 200; under time-travel each wait is bus time to simulate).
+kite_wait_ms=${kite_wait_ms:-200}
 wait_until() {
-	n=$(($1 * 5))
+	n=$(($1 * 1000 / kite_wait_ms))
+	_w=$((1000 + kite_wait_ms))
 	shift
 	while [ "$n" -gt 0 ]; do
 		"$@" && return 0
-		sleep 0.2
+		sleep "0.${_w#1}"
 		n=$((n - 1))
 	done
 	return 1
@@ -44,6 +47,73 @@ gzero_sysfs() {
 # gzero_present: some USB device in sysfs is gadget zero.
 gzero_present() {
 	gzero_sysfs > /dev/null
+}
+
+# testusb_ok FILE: testusb's output in FILE reports its test as passed. testusb exits 0 even
+# when a test fails (errors are only printed: "... test N --> ERRNO (text)"), so the verdict
+# comes from its output: a "test N, S.U secs" line and no "-->" line.
+testusb_ok() {
+	grep -q 'test [0-9]*, *[0-9.]* secs' "$1" && ! grep -q -- '-->' "$1"
+}
+
+# kbd_event: print /dev/input/eventN of the kbd model (input device id 1209:0001); status 1 if none.
+kbd_event() {
+	for e in /sys/class/input/event*; do
+		[ -f "$e/device/id/vendor" ] || continue
+		# (the device may go away between the test and the read: no noise on stderr)
+		if [ "$(cat "$e/device/id/vendor" 2>/dev/null)" = 1209 ] &&
+		    [ "$(cat "$e/device/id/product" 2>/dev/null)" = 0001 ]; then
+			[ -c "/dev/input/${e##*/}" ] || continue
+			echo "/dev/input/${e##*/}"
+			return 0
+		fi
+	done
+	return 1
+}
+kbd_present() { kbd_event >/dev/null; }
+kbd_absent() { ! kbd_event >/dev/null; }
+
+# The keys the tests type, as CHARACTER CODE pairs (Linux input-event-codes.h; _ is the space).
+kbd_keymap='k 37 i 23 t 20 e 18 l 38 s 31 o 24 1 2 2 3 4 5 5 6 . 52 _ 57'
+
+# kbd_codes TEXT: the "CODE press" / "CODE release" lines evread prints when TEXT and then
+# Enter are typed; status 1 for a character the map lacks.
+kbd_codes() {
+	awk -v text="$1" -v map="$kbd_keymap" 'BEGIN {
+		n = split(map, m, " ")
+		for (i = 1; i < n; i += 2)
+			code[m[i]] = m[i + 1]
+		for (i = 1; i <= length(text); i++) {
+			ch = substr(text, i, 1)
+			if (ch == " ")
+				ch = "_"
+			if (!(ch in code)) {
+				print "kbd_codes: no code for \047" ch "\047" > "/dev/stderr"
+				exit 1
+			}
+			print code[ch] " press"
+			print code[ch] " release"
+		}
+		print "28 press"
+		print "28 release"
+	}'
+}
+
+# kbd_text FILE: the text typed, from evread's lines in FILE: one character per key press, a
+# line per Enter, ? for a key the map lacks.
+kbd_text() {
+	awk -v map="$kbd_keymap" 'BEGIN {
+		n = split(map, m, " ")
+		for (i = 1; i < n; i += 2)
+			ch[m[i + 1]] = m[i] == "_" ? " " : m[i]
+	}
+	$2 == "press" { if ($1 == 28) { print line; line = "" } else line = line (($1 in ch) ? ch[$1] : "?") }
+	END { if (line != "") print line }' "$1"
+}
+
+# sda_ready: /dev/sda exists and has a size.
+sda_ready() {
+	[ -b /dev/sda ] && [ -f /sys/block/sda/size ] && [ "$(cat /sys/block/sda/size)" -gt 0 ]
 }
 
 # Load the kite driver modules in dependency order; extra arguments (selftest=0) go to the core.
@@ -99,11 +169,33 @@ kernel_log_clean() {
 
 # kite_ctl CMD...: send one command to kite-sim's control channel (docs/bridge.md) and wait for
 # its reply: `plug N DEVICE[:opts]`, `unplug N`, `fault N EP FAULT COUNT`, `type N TEXT`,
-# `sync TOKEN`. The command is followed by `sync <unique token>`; the reply line just before
-# `ok <token>` in /host/ctl.reply is the command's. Prints an error reply on stderr. Status 0 on
-# `ok`, 1 on `error` or no reply within KITE_CTL_TIMEOUT seconds (default 10). The reply line is
-# left in $kite_ctl_reply. One caller at a time.
+# `counters`, `wall`, `sync TOKEN`. The command is followed by `sync <unique token>`; the reply
+# line just before `ok <token>` in /host/ctl.reply is the command's. Prints an error reply on
+# stderr. Status 0 on `ok`, 1 on `error` or no reply within KITE_CTL_TIMEOUT seconds (default
+# 10). The reply line is left in $kite_ctl_reply. One caller at a time.
 KITE_CTL=${KITE_CTL:-/host/ctl}
+
+# The clocks of the harness's progress lines (kite_test.sh): the run's own clock is the guest's,
+# which is simulated bus time when UML runs in time-travel mode (time-travel=ext on the kernel
+# command line; kite_time_travel=1), else the host's clock seen from the guest ("guest"); the
+# wall clock is the host's, asked from kite-sim (its `wall` command, sw-tests/tools/clocks.c).
+read -r kite_cmdline < /proc/cmdline
+case " $kite_cmdline " in
+*" time-travel=ext"*) kite_time_travel=1 kt_clock_name=bus ;;
+*) kite_time_travel=0 kt_clock_name=guest ;;
+esac
+kt_read_clocks() {
+	kt_w=""
+	# shellcheck disable=SC2046
+	set -- $(clocks -w "$KITE_CTL" 2>/dev/null)
+	if [ $# -eq 3 ]; then
+		kt_c1=$1 kt_w=$2 kt_c2=$3
+	else
+		kt_c1=$(clocks)
+		kt_c2=$kt_c1
+	fi
+}
+
 kite_ctl_seq=0
 kite_ctl() {
 	kite_ctl_reply=""
@@ -116,6 +208,9 @@ kite_ctl() {
 	# One write() for both lines: never interleaved with another writer's.
 	printf '%s\nsync %s\n' "$*" "$_tok" >> "$KITE_CTL" || return 1
 	_n=$(( ${KITE_CTL_TIMEOUT:-10} * 20 ))
+	# The first wait is short: under time-travel kite-sim executes the command as soon as the
+	# guest waits, and every wait is bus time to simulate.
+	_s=0.001
 	while [ "$_n" -gt 0 ]; do
 		# Each awk opens the file anew: hostfs looks it up again and sees the new size.
 		if kite_ctl_reply=$(awk -v t="ok $_tok" '$0 == t { print prev; f = 1; exit } { prev = $0 }
@@ -126,7 +221,8 @@ kite_ctl() {
 			esac
 		fi
 		_n=$((_n - 1))
-		sleep 0.05
+		sleep $_s
+		_s=0.05
 	done
 	kite_ctl_reply="timeout"
 	echo "kite_ctl: no reply to '$*' within ${KITE_CTL_TIMEOUT:-10} s" >&2

@@ -65,13 +65,6 @@ bg_ends() {
 	fi
 }
 
-# testusb_ok FILE: testusb's output in FILE reports its test as passed. testusb exits 0 even
-# when a test fails (errors are only printed: "... test N --> ERRNO (text)"), so the verdict
-# comes from its output: a "test N, S.U secs" line and no "-->" line.
-testusb_ok() {
-	grep -q 'test [0-9]*, *[0-9.]* secs' "$1" && ! grep -q -- '-->' "$1"
-}
-
 # run SECONDS ARGS...: testusb -a ARGS, bounded; output in $TMP/run.out. Status 0 if the test
 # passed, 124 if it was killed after SECONDS, else 1.
 run() {

@@ -10,10 +10,6 @@
 
 MNT=/mnt/usb
 
-sda_ready() {
-	[ -b /dev/sda ] && [ -f /sys/block/sda/size ] && [ "$(cat /sys/block/sda/size)" -gt 0 ]
-}
-
 # sectors read so far from sda (field 3 of /sys/block/sda/stat)
 sda_read_sectors() {
 	awk '{ print $3 }' /sys/block/sda/stat
@@ -46,6 +42,7 @@ want_any storage-sda storage-usb-storage-bound storage-sda-on-kite $fs storage-n
 kite_load selftest=0 || { fail storage-load "insmod failed"; exit 1; }
 
 t=$(now)
+kt_start storage-sda
 if wait_until 90 sda_ready; then
 	pass storage-sda
 	echo "storage: /dev/sda $(cat /sys/block/sda/size) sectors after $(took "$t") s, $(cat /sys/block/sda/device/vendor 2>/dev/null) $(cat /sys/block/sda/device/model 2>/dev/null)"
@@ -77,6 +74,7 @@ if want_any $fs; then
 	mkdir -p "$MNT"
 	t=$(now)
 	# 64 KiB per inode: mke2fs then writes ~26 KB of metadata instead of ~150 KB.
+	kt_start storage-mkfs
 	if mke2fs -F -i 65536 -L kite /dev/sda > "$tmp/mkfs" 2>&1; then
 		pass storage-mkfs
 	else
@@ -95,6 +93,7 @@ if want_any $fs; then
 
 	# Files: 1 B, 4 KiB, 100 KiB and one of an odd size (17 KiB + 3), random contents.
 	t=$(now)
+	kt_start storage-write
 	ok=1
 	for spec in one:1:1 page:4096:1 big:1024:100 odd:17411:1; do
 		f=${spec%%:*}
@@ -122,6 +121,7 @@ if want_any $fs; then
 	r0=$(sda_read_sectors)
 	if mount -t ext2 /dev/sda "$MNT"; then
 		pass storage-remount
+		kt_start storage-checksums
 		if (cd "$MNT" && md5sum -c "$tmp/sums"); then
 			pass storage-checksums
 		else

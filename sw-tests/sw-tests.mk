@@ -5,8 +5,9 @@
 #
 # Targets:   rootfs   $(BUILD)/rootfs/base.cpio: busybox, the driver and usbtest modules, the
 #                     guest tools, the devicetree
-# Suites:    cosim-smoke (after cosim-build) cosim-usbtest cosim-dt cosim-robust cosim-suspend
-#            cosim-hid cosim-storage usbmon determinism launcher; cosim-ctl only when named
+# Suites:    guest-tools, cosim-smoke (after cosim-build) cosim-mission cosim-usbtest cosim-dt
+#            cosim-robust cosim-suspend cosim-hid cosim-storage usbmon determinism launcher;
+#            cosim-ctl only when named
 
 ROOTFS := $(BUILD)/rootfs/base.cpio
 GUEST_BIN := $(BUILD)/guest-bin
@@ -34,12 +35,17 @@ rootfs: driver $(GUEST_BIN)/testusb $(GUEST_TOOLS) $(UML_DTB)
 # $(call cosim_suite,NAME,SCRIPT,COSIM.SH OPTIONS): sw-tests/SCRIPT.sh in the guest
 cosim_suite = $(TOP)/scripts/cosim.sh --script $(TOP)/sw-tests/$(2).sh --name $(1) $(3)
 
-TEST_SUITES += cosim-smoke cosim-usbtest cosim-dt cosim-robust cosim-suspend cosim-hid \
-	cosim-storage usbmon determinism launcher
+TEST_SUITES += guest-tools cosim-smoke cosim-mission cosim-usbtest cosim-dt cosim-robust \
+	cosim-suspend cosim-hid cosim-storage usbmon determinism launcher
+# the guest's lsusb (static, it runs on the host too) against made-up sysfs trees
+SUITE_CMD_guest-tools := $(MAKE) -s --no-print-directory -C $(TOP) $(GUEST_BIN)/lsusb && \
+	$(TOP)/sw-tests/tools/test-lsusb.sh $(GUEST_BIN)/lsusb
 # the build step gates the first co-simulation suite (its own PASS/FAIL count)
 SUITE_CMD_cosim-build := $(MAKE) -s --no-print-directory -C $(TOP) cosim-build
 SUITE_NEEDS_cosim-smoke := cosim-build
 SUITE_CMD_cosim-smoke := $(call cosim_suite,smoke,smoke,--timeout 300)
+# make cosim's default run: keyboard, disk and gadget zero take turns on the root port
+SUITE_CMD_cosim-mission := $(call cosim_suite,mission,mission,--timeout 1800)
 SUITE_CMD_cosim-usbtest := $(call cosim_suite,usbtest,usbtest,--port 0=gzero --timeout 900)
 SUITE_CMD_cosim-dt := $(call cosim_suite,dt,dt,--port 0=gzero --dtb $(UML_DTB) --timeout 300)
 SUITE_CMD_cosim-robust := $(call cosim_suite,robust,robust,--port 0=gzero --timeout 600)

@@ -1,19 +1,23 @@
 #!/bin/sh
 # Linux's own USB host controller tests against the gadget-zero model: drivers/usb/misc/usbtest.c
 # driven by tools/usb/testusb.c, the parameter sets of tools/usb/hcd-tests.sh at reduced counts
-# (USBTEST_SCALE=N multiplies them, as `make soak` does). As in hcd-tests.sh, only the OUT tests
-# vary their length (3, 7): an IN URB whose length is not a multiple of the packet size overflows
-# against gadget zero's full-size packets, and -EOVERFLOW is then the right answer.
+# (USBTEST_SCALE=N multiplies them; sw-tests/usbtest-soak.sh replaces the tables with
+# hcd-tests.sh's own, and USBTEST_DIV=N divides the counts, at least 1). As in hcd-tests.sh, only
+# the OUT tests vary their length (3, 7): an IN URB whose length is not a multiple of the packet
+# size overflows against gadget zero's full-size packets, and -EOVERFLOW is then the right answer.
+# Each test prints the harness's progress lines (kt_start).
 # Run with: scripts/cosim.sh --script sw-tests/usbtest.sh --port 0=gzero
 . /kite/tests/lib.sh
 
 scale=${USBTEST_SCALE:-1}
+div=${USBTEST_DIV:-1}
 
 # The tests, one a line: NAME (the test is usbtest-NAME), COUNT (testusb's -c, times
-# USBTEST_SCALE; - for none) and testusb's other arguments. With alt setting 0 of gadget zero's
-# source/sink interface (the -400k tests: one scatter-gather request of 100 x 4 KiB, 0.34 s of
-# bus time; usbtest allows a request 10 s, which failed when the guest read the host's clock):
-bulk='t0 - -t 0
+# USBTEST_SCALE; - for none) and testusb's other arguments; usbtest_bulk, usbtest_iso and
+# usbtest_intr in the environment replace them. With alt setting 0 of gadget zero's source/sink
+# interface (the -400k tests: one scatter-gather request of 100 x 4 KiB, 0.34 s of bus time;
+# usbtest allows a request 10 s, which failed when the guest read the host's clock):
+bulk=${usbtest_bulk:-'t0 - -t 0
 t1-bulk-out 20 -t 1 -s 512
 t2-bulk-in 20 -t 2 -s 512
 t3-bulk-out-vary 20 -t 3 -v 421
@@ -38,23 +42,24 @@ t21-control-odd 5 -t 21 -s 256 -v 1
 t24-unlink-queue 2 -t 24
 t27-bulk-out-throughput 5 -t 27 -s 4096 -g 8
 t28-bulk-in-throughput 5 -t 28 -s 4096 -g 8
-t29-toggle-after-clear-halt 5 -t 29'
+t29-toggle-after-clear-halt 5 -t 29'}
 # Isochronous, with alt setting 1. gadget zero's iso endpoints are polled every 8 frames at full
 # speed, and a simulated frame takes about 0.4 s of wall time: a few packets per test.
-iso='t15-iso-out 1 -t 15 -g 4 -v 0 -s 1023
+iso=${usbtest_iso-'t15-iso-out 1 -t 15 -g 4 -v 0 -s 1023
 t16-iso-in 1 -t 16 -g 4 -v 0 -s 1023
 t22-iso-out-odd 1 -t 22 -g 4 -v 0 -s 1023
-t23-iso-in-odd 1 -t 23 -g 4 -v 0 -s 1023'
+t23-iso-in-odd 1 -t 23 -g 4 -v 0 -s 1023'}
 # Interrupt transfers, with the gadget-zero variant that has interrupt endpoints in its place.
-intr='t25-int-out 10 -t 25 -s 64
-t26-int-in 10 -t 26 -s 64'
+intr=${usbtest_intr-'t25-int-out 10 -t 25 -s 64
+t26-int-in 10 -t 26 -s 64'}
 
 # names TABLE: the test names of a table.
 names() {
 	echo "$1" | while read -r n _; do echo "usbtest-$n"; done
 }
-# want_table TABLE: some test of the table is selected.
+# want_table TABLE: some test of the table is selected (none in an empty table).
 want_table() {
+	[ -n "$1" ] || return 1
 	# shellcheck disable=SC2046
 	want_any $(names "$1")
 }
@@ -81,7 +86,7 @@ run() {
 	name=$1
 	shift
 	want "usbtest-$name" || return 0
-	t0=$(cut -d' ' -f1 /proc/uptime)
+	kt_start "usbtest-$name"
 	# testusb's exit status does not reflect a failed test (with -a it drops the threads'
 	# results): a test passed when it printed its "test N, S secs" line and no "--> errno" line.
 	out=$(testusb -a "$@" 2>&1 < /dev/null)
@@ -96,7 +101,6 @@ run() {
 		echo "$out" | tail -5
 		fail "usbtest-$name" "testusb $* printed no result for test $tnum"
 	fi
-	echo "usbtest: $name took $(echo "$(cut -d' ' -f1 /proc/uptime) - $t0" | bc 2>/dev/null || echo ?) s"
 }
 
 # run_table TABLE: run the (selected) tests of a table.
@@ -106,7 +110,8 @@ run_table() {
 		if [ "$cnt" = - ]; then
 			run "$n" $args
 		else
-			run "$n" $args -c $((cnt * scale))
+			c=$((cnt * scale / div))
+			run "$n" $args -c $((c > 0 ? c : 1))
 		fi
 	done <<EOF
 $1

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -354,6 +355,16 @@ static int run_cmd(struct ctl_ports *p, struct ctl_stats *st, int argc, char **a
 		p->counters(p->counters_arg, info, infolen);
 		return 0;
 	}
+	if (!strcmp(cmd, "wall")) {
+		struct timespec ts;
+
+		if (argc != 1)
+			return errf(err, errlen, "usage: wall");
+		/* The host's clock, for a guest whose own clock is simulated (progress lines). */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		snprintf(info, infolen, "%lld.%09ld", (long long)ts.tv_sec, ts.tv_nsec);
+		return 0;
+	}
 	if (!strcmp(cmd, "sync")) {
 		if (argc != 2)
 			return errf(err, errlen, "usage: sync TOKEN");
@@ -426,8 +437,8 @@ static int run_cmd(struct ctl_ports *p, struct ctl_stats *st, int argc, char **a
 		st->types++;
 		return 0;
 	}
-	return errf(err, errlen, "unknown command '%s' (plug, unplug, fault, type, sync, counters)",
-		    cmd);
+	return errf(err, errlen,
+		    "unknown command '%s' (plug, unplug, fault, type, sync, counters, wall)", cmd);
 }
 
 int ctl_execute(struct ctl_ports *p, struct ctl_stats *st, const char *line, char *reply,

@@ -64,7 +64,8 @@ struct ctl_stats {
 
 /*
  * Execute one command line (no newline). The reply line (no newline) goes to reply:
- * `ok TOKEN` for sync, `ok counters key=value...` for counters, `ok <command>` for the others,
+ * `ok TOKEN` for sync, `ok counters key=value...` for counters, `ok wall SECONDS.NANOSECONDS`
+ * (the host's CLOCK_REALTIME) for wall, `ok <command>` for the others,
  * `error <command>: <why>`.
  * Returns 1 ok, 0 for an empty or comment line (no reply), -1 error.
  */

@@ -203,6 +203,24 @@ static int cmd(struct ctl_ports *p, struct ctl_stats *st, const char *line, int 
 }
 #define CMD(...) do { if (cmd(__VA_ARGS__)) return; } while (0)
 
+/* `wall` answers the host's clock: between two readings taken around it, with nanoseconds. */
+static void wall_cmd(struct ctl_ports *p, struct ctl_stats *st)
+{
+	struct timespec t0, t1;
+	char rep[512], *end;
+	double w;
+
+	clock_gettime(CLOCK_REALTIME, &t0);
+	CHECK(ctl_execute(p, st, "wall", rep, sizeof(rep)) == 1, "wall: '%s'", rep);
+	clock_gettime(CLOCK_REALTIME, &t1);
+	CHECK(!strncmp(rep, "ok wall ", 8), "wall: '%s'", rep);
+	w = strtod(rep + 8, &end);
+	CHECK(!*end && strlen(rep + 8) > 10 && rep[strlen(rep) - 10] == '.', "wall: '%s'", rep);
+	CHECK(w >= t0.tv_sec + t0.tv_nsec * 1e-9 - 1e-6 && w <= t1.tv_sec + t1.tv_nsec * 1e-9 + 1e-6,
+	      "wall %s outside %lld.%09ld..%lld.%09ld", rep + 8, (long long)t0.tv_sec, t0.tv_nsec,
+	      (long long)t1.tv_sec, t1.tv_nsec);
+}
+
 /* UTMI linestate the device shows to an idle host (FS J = 1, LS J = 2, nothing = SE0 0). */
 static unsigned int utmi_linestate(struct kite_model *m, unsigned int port)
 {
@@ -342,6 +360,8 @@ static void t_cmd_fault_type_sync(void *arg)
 	CMD(&p, &st, "sync tok-42", 1, "ok tok-42");
 	CMD(&p, &st, "counters", -1, "error counters: no counters in this simulator");
 	CMD(&p, &st, "sync", -1, "error sync: usage: sync TOKEN");
+	CMD(&p, &st, "wall 1", -1, "error wall 1: usage: wall");
+	wall_cmd(&p, &st);
 	CMD(&p, &st, "sync a b", -1, "error sync a b: usage");
 	CMD(&p, &st, "frobnicate 1", -1, "error frobnicate 1: unknown command 'frobnicate'");
 	CMD(&p, &st, "plug 0 gzero 1 2 3 4 5", -1, "error plug 0 gzero 1 2 3 4 5: too many arguments");
@@ -408,7 +428,7 @@ static void t_chan_fifo(void *arg)
 	      n1, n2, n3, n4, n5);
 	CHECK(!strcmp(buf, "ok plug 0 gzero\nok unplug 0\nok one\nerror command line too long\n"
 		      "error NUL byte in command line\nerror bogus: unknown command 'bogus' (plug, unplug, "
-		      "fault, type, sync, counters)\nok two\n"), "reply file:\n%s", buf);
+		      "fault, type, sync, counters, wall)\nok two\n"), "reply file:\n%s", buf);
 	CHECK(c.st.commands == 7 && c.st.errors == 3, "stats commands %llu errors %llu",
 	      (unsigned long long)c.st.commands, (unsigned long long)c.st.errors);
 }
@@ -612,7 +632,8 @@ static void t_process_control(void *arg)
 	CHECK(!strcmp(replies, "ok unplug 0\nok plug 0 gzero\nok plug 1 kbd\nerror plug 1 msc:blocks=64: port 1 "
 		      "already has a device (kbd): unplug it first\nok fault 1 0x81 stall 1\nok type 1 hello\\n\n"
 		      "ok counters mmio_reads=0 mmio_writes=0 irqs=0 irq_resends=0\n"
-		      "error bogus: unknown command 'bogus' (plug, unplug, fault, type, sync, counters)\n"
+		      "error bogus: unknown command 'bogus' (plug, unplug, fault, type, sync, counters, "
+		      "wall)\n"
 		      "ok t1\nok t2\n"),
 	      "replies:\n%s", replies);
 	CHECK(cpu0 >= 0 && cpu1 - cpu0 < 0.25, "kite-sim used %.2f s CPU in 0.5 s idle", cpu1 - cpu0);
