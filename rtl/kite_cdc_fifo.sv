@@ -40,15 +40,16 @@ module kite_cdc_fifo #(
   end
 
   localparam int unsigned AW = $clog2(DEPTH);
-  localparam int AWI = AW;  // signed copy for a down-counting loop
+  localparam int AWI = AW;  // signed copy for a loop bound
 
   function automatic logic [AW:0] bin2gray(input logic [AW:0] b);
     bin2gray = b ^ (b >> 1);
   endfunction
   function automatic logic [AW:0] gray2bin(input logic [AW:0] g);
     logic [AW:0] b;
-    b[AW] = g[AW];
-    for (int i = AWI - 1; i >= 0; i--) b[i] = b[i+1] ^ g[i];
+    // bit i is the XOR of bits i and up: log2 shift steps (cheaper to simulate than a chain)
+    b = g;
+    for (int s = 1; s <= AWI; s = s * 2) b = b ^ (b >> s);
     gray2bin = b;
   endfunction
 

@@ -21,8 +21,6 @@ module kite_cdc_sync #(
   output logic [WIDTH-1:0] q
 );
 
-  localparam int I_STAGES = STAGES;  // as a signed int for loop bounds
-
   if (WIDTH < 1 || WIDTH > 64) begin : g_bad_w
     $error("kite_cdc_sync: WIDTH must be 1..64");
   end
@@ -31,8 +29,9 @@ module kite_cdc_sync #(
   end
 
   // ASYNC_REG: Vivado keeps the chain together (one slice) and treats the first stage as a
-  // synchroniser in its timing and CDC reports
-  (* ASYNC_REG = "TRUE" *) logic [WIDTH-1:0] sync_q [STAGES];
+  // synchroniser in its timing and CDC reports. Packed, and shifted as one vector: Verilator
+  // simulates that as one word update instead of one delayed write per stage.
+  (* ASYNC_REG = "TRUE" *) logic [STAGES-1:0][WIDTH-1:0] sync_q;
   logic [WIDTH-1:0] out_q, out_d;
 
   always_comb begin
@@ -44,11 +43,10 @@ module kite_cdc_sync #(
 
   always_ff @(posedge dst_clk) begin
     if (dst_rst) begin
-      for (int i = 0; i < I_STAGES; i++) sync_q[i] <= RESET_VALUE;
+      sync_q <= {STAGES{RESET_VALUE}};
       out_q <= RESET_VALUE;
     end else begin
-      sync_q[0] <= d;
-      for (int i = 1; i < I_STAGES; i++) sync_q[i] <= sync_q[i-1];
+      sync_q <= {sync_q[STAGES-2:0], d};
       out_q <= out_d;
     end
   end

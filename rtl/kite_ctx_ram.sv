@@ -121,22 +121,23 @@ module kite_ctx_ram #(
   localparam logic [31:0] RMASK_TDB = kite_regs_pkg::KITE_CTX_TD_BYTES_BYTES_MASK;
 
   // ---------------------------------------------------------------- flip-flop state
-  logic [2:0] state_q [NUM_CTX];
-  logic [7:0] valid_q [NUM_CTX];   // word-valid bits
-  logic       work_q [NUM_CTX];
-  logic       periodic_q [NUM_CTX];  // CFG0.TYPE is ISOCH or INTERRUPT
-  logic       skip_q [NUM_CTX];
+  // Packed, and written below by index rather than in a loop over every context: the same
+  // flip-flops, but Verilator then simulates an update as one indexed write instead of one
+  // guarded write per context and statement (a third of the bus clock's simulation time).
+  logic [NUM_CTX-1:0][2:0] state_q;
+  logic [NUM_CTX-1:0][7:0] valid_q;   // word-valid bits
+  logic [NUM_CTX-1:0]      work_q;
+  logic [NUM_CTX-1:0]      periodic_q;  // CFG0.TYPE is ISOCH or INTERRUPT
+  logic [NUM_CTX-1:0]      skip_q;
+  logic [NUM_CTX-1:0]      run_work, rdy_a, rdy_p;
 
   always_comb begin
-    ready_async = '0;
-    ready_periodic = '0;
-    for (int i = 0; i < I_NUM_CTX; i++) begin
-      if (state_q[i] == ST_RUN && work_q[i]) begin
-        if (periodic_q[i]) ready_periodic[i] = !skip_q[i];
-        else ready_async[i] = 1'b1;
-      end
-    end
+    for (int i = 0; i < I_NUM_CTX; i++) run_work[i] = state_q[i] == ST_RUN && work_q[i];
   end
+  assign rdy_a = run_work & ~periodic_q;
+  assign rdy_p = run_work & periodic_q & ~skip_q;
+  assign ready_async = 64'(rdy_a);
+  assign ready_periodic = 64'(rdy_p);
 
   // ---------------------------------------------------------------- the RAM
   (* ram_style = "block" *) logic [31:0] mem [NUM_CTX * 8];
@@ -271,8 +272,13 @@ module kite_ctx_ram #(
   // ---------------------------------------------------------------- sequential
   logic [IW-1:0] ri;
   assign ri = IW'(reg_rd_idx);
+  logic          e_in, db_in;  // e_idx, db_ctx name a context
+  assign e_in = 32'(e_idx) < NUM_CTX;
+  assign db_in = 32'(db_ctx) < NUM_CTX;
   logic [IW-1:0] ei_new;   // the context a load or store starts on (0 when out of range)
-  assign ei_new = IW'(32'(e_idx) < NUM_CTX ? e_idx : '0);
+  assign ei_new = IW'(e_in ? e_idx : '0);
+  logic [IW-1:0] di;
+  assign di = IW'(db_ctx);
   logic          rvalid;   // the word the engine reads now has been written
   assign rvalid = valid_q[ei_q][rd_word_q];
 
@@ -287,13 +293,11 @@ module kite_ctx_ram #(
       rd_state_q <= '0;
       rd_valid_sw_q <= 1'b0;
       rd_in_range_q <= 1'b0;
-      for (int i = 0; i < I_NUM_CTX; i++) begin
-        state_q[i] <= ST_DIS;
-        valid_q[i] <= '0;
-        work_q[i] <= 1'b0;
-        periodic_q[i] <= 1'b0;
-        skip_q[i] <= 1'b0;
-      end
+      state_q <= {NUM_CTX{ST_DIS}};
+      valid_q <= '0;
+      work_q <= '0;
+      periodic_q <= '0;
+      skip_q <= '0;
     end else begin
       seq_q <= seq_d;
       word_q <= word_d;
@@ -308,35 +312,34 @@ module kite_ctx_ram #(
         rd_valid_sw_q <= valid_q[ri][reg_rd_word];
       end
 
-      for (int i = 0; i < I_NUM_CTX; i++) begin
-        if (sof_i) skip_q[i] <= 1'b0;
-        if (e_skip && e_idx == 6'(i)) skip_q[i] <= 1'b1;
-        // software writes (not while RUNNING)
-        if (sw_wr_ok && wi == IW'(i)) begin
-          valid_q[i][reg_wr_word] <= 1'b1;
-          unique case (reg_wr_word)
-            3'd0: if (reg_wr_mask[TYPE_LSB]) periodic_q[i] <= reg_wr_data[TYPE_LSB];
-            3'd2, 3'd3: valid_q[i][6:5] <= 2'b00;   // a new dequeue pointer: no TD progress
-            3'd4: begin
-              if (reg_wr_mask[0]) begin
-                if (reg_wr_data[2:0] <= 3'd3) state_q[i] <= reg_wr_data[2:0];
-                if (reg_wr_data[2:0] == ST_RUN) work_q[i] <= 1'b1;
-              end
+      // For one context, the later of these writes wins (they are in priority order).
+      if (sof_i) skip_q <= '0;
+      if (e_skip && e_in) skip_q[ei_new] <= 1'b1;
+      // software writes (not while RUNNING)
+      if (sw_wr_ok) begin
+        valid_q[wi][reg_wr_word] <= 1'b1;
+        unique case (reg_wr_word)
+          3'd0: if (reg_wr_mask[TYPE_LSB]) periodic_q[wi] <= reg_wr_data[TYPE_LSB];
+          3'd2, 3'd3: valid_q[wi][6:5] <= 2'b00;   // a new dequeue pointer: no TD progress
+          3'd4: begin
+            if (reg_wr_mask[0]) begin
+              if (reg_wr_data[2:0] <= 3'd3) state_q[wi] <= reg_wr_data[2:0];
+              if (reg_wr_data[2:0] == ST_RUN) work_q[wi] <= 1'b1;
             end
-            default: ;
-          endcase
-        end
-        // engine: the state at once, the words as the sequencer writes them
-        if (e_store && seq_q == Q_IDLE && e_idx == 6'(i)) state_q[i] <= e_state_i;
-        if (e_wr && ei_q == IW'(i)) valid_q[i][word_q] <= 1'b1;
-        if (e_clr_work && e_idx == 6'(i)) work_q[i] <= 1'b0;
-        if (e_set_work && e_idx == 6'(i)) work_q[i] <= 1'b1;
-        // doorbell last: it wins over a clear in the same cycle
-        if (db_valid && db_ctx == 6'(i)) begin
-          work_q[i] <= 1'b1;
-          if (state_q[i] == ST_STP && !(e_store && seq_q == Q_IDLE && e_idx == 6'(i)))
-            state_q[i] <= ST_RUN;
-        end
+          end
+          default: ;
+        endcase
+      end
+      // engine: the state at once, the words as the sequencer writes them
+      if (e_store && seq_q == Q_IDLE && e_in) state_q[ei_new] <= e_state_i;
+      if (e_wr && 32'(ei_q) < NUM_CTX) valid_q[ei_q][word_q] <= 1'b1;
+      if (e_clr_work && e_in) work_q[ei_new] <= 1'b0;
+      if (e_set_work && e_in) work_q[ei_new] <= 1'b1;
+      // doorbell last: it wins over a clear in the same cycle
+      if (db_valid && db_in) begin
+        work_q[di] <= 1'b1;
+        if (state_q[di] == ST_STP && !(e_store && seq_q == Q_IDLE && e_in && ei_new == di))
+          state_q[di] <= ST_RUN;
       end
     end
   end

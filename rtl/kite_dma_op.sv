@@ -195,7 +195,8 @@ module kite_dma_op #(
     cycles_d     = cycles_q;
     done_evt_d   = 1'b0;
     error_evt_d  = 1'b0;
-    crc_d        = crc_en ? crc_byte(crc_q, crc_in) : crc_q;
+    crc_d        = crc_q;
+    if (crc_en) crc_d = crc_byte(crc_q, crc_in);  // (an if: not simulated when idle)
 
     if (state_q != S_IDLE && cycles_q != 32'hFFFF_FFFF) begin
       cycles_d = cycles_q + 1'b1;

@@ -526,32 +526,85 @@ module kite_regs #(
   assign port_evt_pend_o = pend_q;
 
   // ---------------------------------------------------------------- reads
-  logic [31:0] portsc_v;
-  always_comb begin
-    portsc_v = '0;
-    for (int p = 0; p < I_NUM_PORTS; p++) begin
-      if (rd_pidx == 4'(p)) begin
-        portsc_v[kite_regs_pkg::KITE_PORTSC_CONNECTED_LSB] = port_connected_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_ENABLED_LSB] = port_enabled_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_POWER_LSB] = power_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_RESET_LSB] = port_resetting_i[p] | rst_wait_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_SUSPEND_LSB] = port_suspended_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_RESUME_LSB] = port_resuming_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_LS_LSB] = port_ls_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_OVERCURRENT_LSB] = port_overcurrent_i[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_CSC_LSB] = csc_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_PEC_LSB] = pec_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_PRC_LSB] = prc_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_OCC_LSB] = occ_q[p];
-        portsc_v[kite_regs_pkg::KITE_PORTSC_PSC_LSB] = psc_q[p];
-      end
-    end
-  end
-
   // Reads are registered (the context window is a block RAM with a registered read): the
   // value of rd_addr at rd_en appears on rd_data in the next cycle and stays until the next
-  // rd_en (the context RAM holds its word while the adapter asks it to).
-  logic [31:0] rd_v, rd_q;
+  // rd_en (the context RAM holds its word while the adapter asks it to). The read mux is a
+  // function called at that edge: as an always_comb on the bus inputs the simulator would
+  // recompute it at every evaluation.
+  function automatic logic [31:0] read_word();
+    logic [31:0] v, ps;
+    ps = '0;
+    for (int p = 0; p < I_NUM_PORTS; p++) begin
+      if (rd_pidx == 4'(p)) begin
+        ps[kite_regs_pkg::KITE_PORTSC_CONNECTED_LSB] = port_connected_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_ENABLED_LSB] = port_enabled_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_POWER_LSB] = power_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_RESET_LSB] = port_resetting_i[p] | rst_wait_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_SUSPEND_LSB] = port_suspended_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_RESUME_LSB] = port_resuming_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_LS_LSB] = port_ls_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_OVERCURRENT_LSB] = port_overcurrent_i[p];
+        ps[kite_regs_pkg::KITE_PORTSC_CSC_LSB] = csc_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_PEC_LSB] = pec_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_PRC_LSB] = prc_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_OCC_LSB] = occ_q[p];
+        ps[kite_regs_pkg::KITE_PORTSC_PSC_LSB] = psc_q[p];
+      end
+    end
+    v = 32'd0;
+    if (rd_addr[11]) begin
+      v = 32'd0;  // from kite_ctx_ram
+    end else if (rd_portsc) begin
+      v = ps;
+    end else begin
+      unique case (rd_addr)
+        kite_regs_pkg::KITE_REG_ID:             v = kite_regs_pkg::KITE_ID_RESET;
+        kite_regs_pkg::KITE_REG_VERSION:
+          v = (32'(kite_regs_pkg::KITE_VERSION_MAJOR) << kite_regs_pkg::KITE_VERSION_MAJOR_LSB) |
+              (32'(kite_regs_pkg::KITE_VERSION_MINOR) << kite_regs_pkg::KITE_VERSION_MINOR_LSB) |
+              (32'(kite_regs_pkg::KITE_VERSION_PATCH) << kite_regs_pkg::KITE_VERSION_PATCH_LSB);
+        kite_regs_pkg::KITE_REG_CAP:            v = CAP_VALUE;
+        kite_regs_pkg::KITE_REG_CAP_HOST:       v = CAP_HOST_VALUE;
+        kite_regs_pkg::KITE_REG_SCRATCH:        v = scratch_q;
+        kite_regs_pkg::KITE_REG_INT_STATUS:     v = {{(32 - NINT){1'b0}}, int_status_q};
+        kite_regs_pkg::KITE_REG_INT_ENABLE:     v = {{(32 - NINT){1'b0}}, int_enable_q};
+        kite_regs_pkg::KITE_REG_DMATEST_SRC_LO: v = src_lo_q;
+        kite_regs_pkg::KITE_REG_DMATEST_SRC_HI: v = src_hi_q;
+        kite_regs_pkg::KITE_REG_DMATEST_DST_LO: v = dst_lo_q;
+        kite_regs_pkg::KITE_REG_DMATEST_DST_HI: v = dst_hi_q;
+        kite_regs_pkg::KITE_REG_DMATEST_LEN:    v = len_q;
+        kite_regs_pkg::KITE_REG_DMATEST_PATTERN: v = {16'd0, pattern_q};
+        kite_regs_pkg::KITE_REG_DMATEST_CTRL:   v = 32'(op_q) << OP_LSB;
+        kite_regs_pkg::KITE_REG_DMATEST_STATUS: begin
+          v[kite_regs_pkg::KITE_DMATEST_STATUS_BUSY_LSB] = dmatest_busy_i;
+          v[kite_regs_pkg::KITE_DMATEST_STATUS_DONE_LSB] = dmatest_done_i;
+          v[kite_regs_pkg::KITE_DMATEST_STATUS_ERROR_LSB] = dmatest_error_i;
+          v[kite_regs_pkg::KITE_DMATEST_STATUS_ERR_CODE_LSB +: 4] = dmatest_err_code_i;
+        end
+        kite_regs_pkg::KITE_REG_DMATEST_CRC:        v = dmatest_crc_i;
+        kite_regs_pkg::KITE_REG_DMATEST_DONE_BYTES: v = dmatest_done_bytes_i;
+        kite_regs_pkg::KITE_REG_DMATEST_CYCLES:     v = dmatest_cycles_i;
+        kite_regs_pkg::KITE_REG_USBCMD:         v = {31'd0, run_q};
+        kite_regs_pkg::KITE_REG_USBSTS:         v = {29'd0, herr_q, evt_full_i, halted_i};
+        kite_regs_pkg::KITE_REG_FRAME:          v = {21'd0, frame_i};
+        kite_regs_pkg::KITE_REG_FRAME_INTERVAL: v = {18'd0, fi_q};
+        kite_regs_pkg::KITE_REG_EVT_BASE_LO:    v = ebase_lo_q;
+        kite_regs_pkg::KITE_REG_EVT_BASE_HI:    v = ebase_hi_q;
+        kite_regs_pkg::KITE_REG_EVT_SIZE:       v = {19'd0, esize_q};
+        kite_regs_pkg::KITE_REG_IMOD:           v = {16'd0, imod_q};
+        kite_regs_pkg::KITE_REG_EVT_DEQ_LO:     v = edeq_lo_q;
+        kite_regs_pkg::KITE_REG_EVT_DEQ_HI:     v = edeq_hi_q;
+        kite_regs_pkg::KITE_REG_CMD:            v = {18'd0, cctx_q, cop_q, 4'd0};
+        kite_regs_pkg::KITE_REG_CMD_ARG_LO:     v = carg_lo_q;
+        kite_regs_pkg::KITE_REG_CMD_ARG_HI:     v = carg_hi_q;
+        kite_regs_pkg::KITE_REG_CMD_STATUS:     v = {31'd0, cmd_busy_i | cstart_q};
+        default: ;
+      endcase
+    end
+    return v;
+  endfunction
+
+  logic [31:0] rd_q;
   logic        rd_ctx_q;
   assign rd_data = rd_ctx_q ? ctx_rd_data_i : rd_q;
   always_ff @(posedge clk) begin
@@ -559,61 +612,8 @@ module kite_regs #(
       rd_q <= '0;
       rd_ctx_q <= 1'b0;
     end else if (rd_en) begin
-      rd_q <= rd_v;
+      rd_q <= read_word();
       rd_ctx_q <= rd_addr[11];
-    end
-  end
-
-  always_comb begin
-    rd_v = 32'd0;
-    if (rd_addr[11]) begin
-      rd_v = 32'd0;  // from kite_ctx_ram
-    end else if (rd_portsc) begin
-      rd_v = portsc_v;
-    end else begin
-      unique case (rd_addr)
-        kite_regs_pkg::KITE_REG_ID:             rd_v = kite_regs_pkg::KITE_ID_RESET;
-        kite_regs_pkg::KITE_REG_VERSION:
-          rd_v = (32'(kite_regs_pkg::KITE_VERSION_MAJOR) << kite_regs_pkg::KITE_VERSION_MAJOR_LSB) |
-                    (32'(kite_regs_pkg::KITE_VERSION_MINOR) << kite_regs_pkg::KITE_VERSION_MINOR_LSB) |
-                    (32'(kite_regs_pkg::KITE_VERSION_PATCH) << kite_regs_pkg::KITE_VERSION_PATCH_LSB);
-        kite_regs_pkg::KITE_REG_CAP:            rd_v = CAP_VALUE;
-        kite_regs_pkg::KITE_REG_CAP_HOST:       rd_v = CAP_HOST_VALUE;
-        kite_regs_pkg::KITE_REG_SCRATCH:        rd_v = scratch_q;
-        kite_regs_pkg::KITE_REG_INT_STATUS:     rd_v = {{(32 - NINT){1'b0}}, int_status_q};
-        kite_regs_pkg::KITE_REG_INT_ENABLE:     rd_v = {{(32 - NINT){1'b0}}, int_enable_q};
-        kite_regs_pkg::KITE_REG_DMATEST_SRC_LO: rd_v = src_lo_q;
-        kite_regs_pkg::KITE_REG_DMATEST_SRC_HI: rd_v = src_hi_q;
-        kite_regs_pkg::KITE_REG_DMATEST_DST_LO: rd_v = dst_lo_q;
-        kite_regs_pkg::KITE_REG_DMATEST_DST_HI: rd_v = dst_hi_q;
-        kite_regs_pkg::KITE_REG_DMATEST_LEN:    rd_v = len_q;
-        kite_regs_pkg::KITE_REG_DMATEST_PATTERN: rd_v = {16'd0, pattern_q};
-        kite_regs_pkg::KITE_REG_DMATEST_CTRL:   rd_v = 32'(op_q) << OP_LSB;
-        kite_regs_pkg::KITE_REG_DMATEST_STATUS: begin
-          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_BUSY_LSB] = dmatest_busy_i;
-          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_DONE_LSB] = dmatest_done_i;
-          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_ERROR_LSB] = dmatest_error_i;
-          rd_v[kite_regs_pkg::KITE_DMATEST_STATUS_ERR_CODE_LSB +: 4] = dmatest_err_code_i;
-        end
-        kite_regs_pkg::KITE_REG_DMATEST_CRC:        rd_v = dmatest_crc_i;
-        kite_regs_pkg::KITE_REG_DMATEST_DONE_BYTES: rd_v = dmatest_done_bytes_i;
-        kite_regs_pkg::KITE_REG_DMATEST_CYCLES:     rd_v = dmatest_cycles_i;
-        kite_regs_pkg::KITE_REG_USBCMD:         rd_v = {31'd0, run_q};
-        kite_regs_pkg::KITE_REG_USBSTS:         rd_v = {29'd0, herr_q, evt_full_i, halted_i};
-        kite_regs_pkg::KITE_REG_FRAME:          rd_v = {21'd0, frame_i};
-        kite_regs_pkg::KITE_REG_FRAME_INTERVAL: rd_v = {18'd0, fi_q};
-        kite_regs_pkg::KITE_REG_EVT_BASE_LO:    rd_v = ebase_lo_q;
-        kite_regs_pkg::KITE_REG_EVT_BASE_HI:    rd_v = ebase_hi_q;
-        kite_regs_pkg::KITE_REG_EVT_SIZE:       rd_v = {19'd0, esize_q};
-        kite_regs_pkg::KITE_REG_IMOD:           rd_v = {16'd0, imod_q};
-        kite_regs_pkg::KITE_REG_EVT_DEQ_LO:     rd_v = edeq_lo_q;
-        kite_regs_pkg::KITE_REG_EVT_DEQ_HI:     rd_v = edeq_hi_q;
-        kite_regs_pkg::KITE_REG_CMD:            rd_v = {18'd0, cctx_q, cop_q, 4'd0};
-        kite_regs_pkg::KITE_REG_CMD_ARG_LO:     rd_v = carg_lo_q;
-        kite_regs_pkg::KITE_REG_CMD_ARG_HI:     rd_v = carg_hi_q;
-        kite_regs_pkg::KITE_REG_CMD_STATUS:     rd_v = {31'd0, cmd_busy_i | cstart_q};
-        default: ;
-      endcase
     end
   end
 

@@ -137,7 +137,6 @@ module kite_xfer #(
   input  wire  [16:0]          tin_data_i     // bit 16: result {len, data1, code}; else data byte
 );
 
-  localparam int I_NUM_CTX = NUM_CTX;  // as a signed int for loop bounds
   localparam int I_NUM_PORTS = NUM_PORTS;  // as a signed int for loop bounds
 
   if (NUM_CTX < 1 || NUM_CTX > 64) begin : g_bad_n
@@ -368,28 +367,37 @@ module kite_xfer #(
   end
 
   // ---------------------------------------------------------------- scheduler
+  // the lowest due periodic context, else the first ready async context after the last one
+  // served (round robin); bit searches rather than a loop over the contexts, which the
+  // simulator would unroll into one test per context
+  function automatic logic [5:0] lowest_set(input logic [63:0] v);  // v != 0
+    logic [63:0] x;
+    logic [5:0]  n;
+    x = v;
+    n = '0;
+    if (x[31:0] == 32'd0) begin n[5] = 1'b1; x = x >> 32; end
+    if (x[15:0] == 16'd0) begin n[4] = 1'b1; x = x >> 16; end
+    if (x[7:0] == 8'd0) begin n[3] = 1'b1; x = x >> 8; end
+    if (x[3:0] == 4'd0) begin n[2] = 1'b1; x = x >> 4; end
+    if (x[1:0] == 2'd0) begin n[1] = 1'b1; x = x >> 2; end
+    if (!x[0]) n[0] = 1'b1;
+    return n;
+  endfunction
+  localparam logic [63:0] CTX_MASK = NUM_CTX >= 64 ? '1 : (64'd1 << NUM_CTX) - 64'd1;
+  logic [63:0] rdy_p, rdy_a, rdy_a_after;
+  assign rdy_p = ready_periodic_i & CTX_MASK;
+  assign rdy_a = ready_async_i & CTX_MASK;
+  assign rdy_a_after = rdy_a & ~((64'd2 << last_q) - 64'd1);
   logic        pick_valid;
   logic [5:0]  pick;
   logic        pick_periodic;
   always_comb begin
-    pick_valid = 1'b0;
-    pick = '0;
-    pick_periodic = 1'b0;
-    for (int i = I_NUM_CTX - 1; i >= 0; i--) begin
-      if (ready_periodic_i[i]) begin
-        pick_valid = 1'b1;
-        pick = 6'(i);
-        pick_periodic = 1'b1;
-      end
-    end
-    if (!pick_valid) begin
-      for (int k = I_NUM_CTX; k >= 1; k--) begin
-        if (ready_async_i[(32'(last_q) + k) % I_NUM_CTX]) begin
-          pick_valid = 1'b1;
-          pick = 6'((32'(last_q) + k) % I_NUM_CTX);
-        end
-      end
-    end
+    pick_valid = rdy_p != '0 || rdy_a != '0;
+    pick_periodic = rdy_p != '0;
+    if (rdy_p != '0) pick = lowest_set(rdy_p);
+    else if (rdy_a_after != '0) pick = lowest_set(rdy_a_after);
+    else if (rdy_a != '0) pick = lowest_set(rdy_a);
+    else pick = '0;
   end
 
   logic first_port_valid;
