@@ -144,6 +144,19 @@ uint64_t kite_model_time_ps(const struct kite_model *m)
 	return m->st.cycles * 1000000ull / 96ull;	/* as the real model: a 96 MHz bus clock */
 }
 
+/* The mock has no fast-forward: never quiet, so the bridge always clocks it. */
+uint64_t kite_model_quiet_cycles(struct kite_model *m)
+{
+	(void)m;
+	return 0;
+}
+
+int kite_model_skip(struct kite_model *m, uint64_t usb_cycles)
+{
+	(void)m;
+	return usb_cycles ? -EINVAL : 0;
+}
+
 bool kite_model_busy(const struct kite_model *m)
 {
 	return m->busy_left != 0;
