@@ -67,6 +67,7 @@ med() { grep -h "^$1=" "$2" | cut -d= -f2 | sort -n | awk '{a[NR]=$1} END {print
 		[ -n "$b" ] && [ -n "$f" ] && [ "$f" -gt 0 ] &&
 			echo "| Linux usbtest $t (bulk $( [ $t = t27 ] && echo OUT || echo IN ), 8 x 4 KiB URBs queued): bytes per simulated second | $((b * 1000 / f)) ($(echo "scale=1; $b * 100000 / $f / 1216000" | bc) % of 1,216,000) |"
 	done
+	echo "| Linux usbtest: one 400 KiB scatter-gather write (-t 5 -g 100 -s 4096 -c 1): simulated bus time, host wall time | $(val sg400k_write_bus_s "$out/usb-long.vals") s, $(val sg400k_write_wall_s "$out/usb-long.vals") s |"
 	# Marginal cost per URB: the long run minus the short run.
 	du=$(( $(val t27_urbs "$out/usb-long.vals") + $(val t28_urbs "$out/usb-long.vals") - \
 	       $(val t27_urbs "$out/usb-short.vals") - $(val t28_urbs "$out/usb-short.vals") ))

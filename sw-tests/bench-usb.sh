@@ -43,6 +43,19 @@ for t in 27 28; do
 	done
 	if echo "$out" | grep -q -- "-->"; then fail "bench-t$t" "$out"; else pass "bench-t$t"; fi
 done
+# One 400 KiB scatter-gather write (100 x 4 KiB in one usbtest request): simulated bus time and
+# the host's wall time it took (clocks -w: guest clock, host wall clock, guest clock).
+# shellcheck disable=SC2046
+set -- $(clocks -w "$KITE_CTL")
+b0=$3 w0=$2
+out=$(testusb -a -t 5 -g 100 -s 4096 -c 1 2>&1)
+# shellcheck disable=SC2046
+set -- $(clocks -w "$KITE_CTL")
+b1=$1 w1=$2
+echo "$out" | tail -1
+echo "BENCH sg400k_write_bus_s=$(echo "$b1 - $b0" | bc)"
+echo "BENCH sg400k_write_wall_s=$(echo "$w1 - $w0" | bc)"
+if echo "$out" | grep -q -- "-->"; then fail bench-sg400k "$out"; else pass bench-sg400k; fi
 rmmod usbtest
 kite_unload
 [ "$kite_failures" -eq 0 ]
