@@ -161,6 +161,9 @@ fi
 # --- mass storage: an ext2 filesystem on the RAM disk, a file copied to it and back
 # shellcheck disable=SC2086
 if want_any $msc; then
+	# usb-storage waits 1 s (delay_use) before it scans a new disk, for slow devices; the RAM
+	# disk needs no such wait.
+	echo 0 > /sys/module/usb_storage/parameters/delay_use
 	if plug mission-msc-enumerated msc:blocks=2048 sda_ready; then
 		tree mission-msc-tree 'Port 1: Dev [0-9]+, If 0, Class=Mass Storage, Driver=usb-storage, 12M'
 		if [ "$kite_time_travel" != 1 ]; then
