@@ -165,6 +165,11 @@ while :; do
 	fi
 	sleep 0.1
 done
+# Under time-travel a guest whose calendar dies panics at once, before the check above sees
+# the simulator gone: a simulator that ended without its closing counters died.
+if [ -z "$why" ] && ! kill -0 "$sim_pid" 2>/dev/null && ! grep -q "^kite-sim: stats " "$run/sim.log"; then
+	why="kite-sim died while the guest was running (see $run/sim.log)"
+fi
 if [ -n "$why" ]; then
 	# A guest that hangs: its blocked tasks (sysrq w), from the guest's interrupt context.
 	# (UML has no sysrq l, its sysrq p shows no registers from there, and sysrq t can crash it.)

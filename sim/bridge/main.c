@@ -323,7 +323,7 @@ static int run_time_travel(struct tt_ctx *c)
 			if (pf[0].revents) {
 				rc = cal_serve(cal);
 				if (rc == 1) {
-					kb_log("time-travel: the guest closed the calendar socket");
+					kb_log("frontend disconnected: the guest closed the calendar socket");
 					return 0;
 				}
 				if (rc)

@@ -729,8 +729,10 @@ int kite_model_skip(struct kite_model *m, uint64_t usb_cycles)
 
 	if (!n)
 		return 0;
-	/* more than quiet_cycles allows, or so much that the cycle counts would overflow */
-	if (n > kite_model_quiet_cycles(m) || n > (UINT64_MAX >> 8))
+	/* more than quiet_cycles allows, so much that the cycle counts would overflow, or not whole
+	 * cycles of a slow bus clock */
+	if (n > kite_model_quiet_cycles(m) || n > (UINT64_MAX >> 8) ||
+	    (m->usb_per_bus > 1 && n % m->usb_per_bus))
 		return -EINVAL;
 	bus = m->usb_per_bus > 1 ? n / m->usb_per_bus : n * m->bus_per_usb;
 

@@ -135,9 +135,10 @@ uint64_t kite_model_time_ps(const struct kite_model *m);
  * the cycles until the next thing due: the next frame start (less a few cycles) or the nearest
  * backend event. UINT64_MAX: nothing is due at all (RUN = 0, no backend timer). A multiple of
  * usb_per_bus with a slow bus clock.
- * kite_model_skip: advance by usb_cycles (at most kite_model_quiet_cycles(m), else -EINVAL and
- * nothing happens) as if that many cycles had been clocked: the RTL's counters jump, the cycle
- * counts and kite_model_time_ps advance, each backend's idle() is called. Returns 0.
+ * kite_model_skip: advance by usb_cycles (at most kite_model_quiet_cycles(m) and, with a slow
+ * bus clock, a multiple of usb_per_bus; else -EINVAL and nothing happens) as if that many cycles
+ * had been clocked: the RTL's counters jump, the cycle counts and kite_model_time_ps advance,
+ * each backend's idle() is called. Returns 0.
  */
 uint64_t kite_model_quiet_cycles(struct kite_model *m);
 int kite_model_skip(struct kite_model *m, uint64_t usb_cycles);
