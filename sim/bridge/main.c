@@ -215,7 +215,12 @@ static void tt_advance(struct tt_ctx *c, uint64_t to)
 			if (quiet && fit) {
 				uint64_t n = quiet < fit ? quiet : fit;
 
-				kite_model_skip(c->model, n);
+				if (kite_model_skip(c->model, n)) {
+					kb_log("time-travel: the model refused to skip %llu cycles",
+					       (unsigned long long)n);
+					c->status = 1;
+					return;
+				}
 				c->line_cycles = c->line_cycles > 2 * n ? c->line_cycles - 2 * n : 0;
 				continue;
 			}
