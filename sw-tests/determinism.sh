@@ -33,8 +33,8 @@ wait "$cap" || ok=0
 cat /tmp/usbmon2pcap.err
 rmmod usbtest
 kite_unload
-# the same in both runs: the capture's size and checksum
-echo "determinism: usbmon.pcap $(wc -c < "$PCAP") bytes, md5 $(md5sum < "$PCAP" | cut -d' ' -f1)"
+# the same in both runs: the capture's size (its bytes are compared on the host)
+echo "determinism: usbmon.pcap $(wc -c < "$PCAP") bytes"
 if [ $ok = 1 ] && [ -s "$PCAP" ]; then
 	pass determinism-workload
 else

@@ -131,7 +131,8 @@ fi
 # shellcheck disable=SC2086
 if want_any $midxfer; then
 	bg_start "$TMP/b.out" testusb -a -t 2 -s 512 -c 1000
-	sleep 3
+	# 0.1 s of bus time (the guest's clock): a fifth of the run's 512 KB
+	sleep 0.1
 	if ! want robust-midxfer-running; then
 		:
 	elif kill -0 "$bg_pid" 2>/dev/null; then
@@ -174,7 +175,8 @@ fault_run() {
 		# usbtest starts every test with SET_INTERFACE, which (as USB 2.0 9.4.10 says) clears a
 		# halt: a stall set before the run would be gone. Halt the endpoint mid-run instead.
 		bg_start "$TMP/run.out" testusb -a -t 2 -s 512 -c 200
-		sleep 2
+		# 20 ms of bus time: a quarter of the run's 100 KB
+		sleep 0.02
 		kill -0 "$bg_pid" 2>/dev/null || echo "robust: testusb ended before the stall"
 		kite_ctl fault 0 0x81 "$f" "$cnt" || fail "$name" "fault command: $kite_ctl_reply"
 		bg_wait 60
@@ -216,7 +218,7 @@ fault_run stall 1 fail
 # shellcheck disable=SC2086
 if want_any $rmmod_run; then
 	bg_start "$TMP/d.out" testusb -a -t 2 -s 512 -c 1000
-	sleep 3
+	sleep 0.1
 	kill -0 "$bg_pid" 2>/dev/null || fail robust-rmmod-running "testusb ended before rmmod: $(tail -3 "$TMP/d.out" | tr '\n' ' ')"
 	if kite_unload; then
 		pass robust-rmmod
