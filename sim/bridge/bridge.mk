@@ -14,7 +14,7 @@ SIM_SRC       := $(TOP)/sim/bridge
 SIM_OUT       := $(BUILD)/sim
 SIM_CFLAGS     = -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
                  -I$(TOP)/sim/model -I$(SIM_SRC) -I$(SIM_SRC)/tests $(USBDEV_CFLAGS)
-SIM_CORE      := log vhost_user virtqueue pcidev simtime calendar control
+SIM_CORE      := log unix_socket vhost_user virtqueue pcidev simtime calendar control
 SIM_CORE_OBJS := $(SIM_CORE:%=$(SIM_OUT)/obj/%.o)
 SIM_HDRS      := $(wildcard $(SIM_SRC)/*.h $(SIM_SRC)/tests/*.h) $(TOP)/sim/model/kite_model.h \
                  $(TOP)/sim/usbdev/usbdev.h

@@ -23,6 +23,7 @@
 #include "log.h"
 #include "pcidev.h"
 #include "simtime.h"
+#include "unix_socket.h"
 #include "vhost_user.h"
 
 /* Bus cycles run after a plug/unplug/fault command (about 200 us at 96 MHz: well past the
@@ -65,34 +66,6 @@ static int parse_u(const char *s, unsigned long max, unsigned long *out)
 	errno = 0;
 	*out = strtoul(s, &end, 0);
 	return (errno || !*s || *end || *out > max) ? -1 : 0;
-}
-
-static int listen_on(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct stat st;
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		kb_log("socket path too long: %s", path);
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			kb_log("%s exists and is not a socket; not replacing it", path);
-			return -1;
-		}
-		unlink(path);
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 1)) {
-		kb_log("cannot listen on %s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
 }
 
 /* The control channel's `counters` command: what a guest benchmark needs around a run. */
@@ -545,7 +518,7 @@ int main(int argc, char **argv)
 	cal_init(&cal);
 	vu.offer_inband = tt_path != NULL;
 
-	int lfd = listen_on(sock_path);
+	int lfd = unix_listen(sock_path);
 
 	if (lfd < 0 || (tt_path && cal_listen(&cal, tt_path))) {
 		if (lfd >= 0)

@@ -1449,6 +1449,15 @@ static void upd_record(void *arg, uint64_t t)
 	*(uint64_t *)arg = t;
 }
 
+/* A calendar whose guest end is sv[0]. */
+static void cal_pair(struct calendar *c, int sv[2])
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
+		abort();
+	cal_init(c);
+	c->fd = sv[1];
+}
+
 static void t_calendar_protocol(void *arg)
 {
 	struct calendar c;
@@ -1457,10 +1466,7 @@ static void t_calendar_protocol(void *arg)
 	int sv[2], rc;
 
 	(void)arg;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		abort();
-	cal_init(&c);
-	c.fd = sv[1];
+	cal_pair(&c, sv);
 	c.on_update = upd_record;
 	c.arg = &updated;
 	/* START, GET_TOD, GET: each acknowledged with its seq; the date is fixed */
@@ -1525,10 +1531,7 @@ static void t_calendar_bad(void *arg)
 		struct calendar c;
 		int sv[2];
 
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-			abort();
-		cal_init(&c);
-		c.fd = sv[1];
+		cal_pair(&c, sv);
 		c.waiting = cases[i].waiting;
 		g_send(sv[0], cases[i].op, 1, 0);
 		int rc = cal_serve(&c);
@@ -1542,10 +1545,7 @@ static void t_calendar_bad(void *arg)
 	struct calendar c;
 	int sv[2];
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv))
-		abort();
-	cal_init(&c);
-	c.fd = sv[1];
+	cal_pair(&c, sv);
 	if (write(sv[0], "\x02\0\0\0", 4) != 4)
 		abort();
 	close(sv[0]);
