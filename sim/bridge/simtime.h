@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Everything about time in kite-sim: wall clock, how far the model is ticked per loop
- * iteration, and the idle/busy decision. UML time-travel support will go here.
+ * iteration, and the idle/busy decision, for the free-running mode. The time-travel mode
+ * (kite-sim --time-travel) keeps time in calendar.[ch] and run_time_travel() in main.c.
  */
 #ifndef KITE_BRIDGE_SIMTIME_H
 #define KITE_BRIDGE_SIMTIME_H
